@@ -1,0 +1,51 @@
+"""What the management commands share: reading --on / --quarter and printing tables whose
+Chinese labels line up."""
+
+import datetime
+import unicodedata
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from .periods import Quarter
+
+USAGE_ERROR = 2  # bad arguments or an unknown federation code
+
+
+def parse_as_of(*, on: str | None, quarter: str | None) -> datetime.date:
+    """--on YYYY-MM-DD, or --quarter 2026Q3 (its last day), or today."""
+    if on and quarter:
+        raise CommandError("--on 与 --quarter 只能选一个。", returncode=USAGE_ERROR)
+    if quarter:
+        return parse_quarter(quarter).last_day
+    if on:
+        try:
+            return datetime.date.fromisoformat(on)
+        except ValueError:
+            raise CommandError(f"日期格式应为 YYYY-MM-DD：{on}", returncode=USAGE_ERROR) from None
+    return timezone.localdate()
+
+
+def parse_quarter(text: str) -> Quarter:
+    try:
+        return Quarter.parse(text)
+    except ValueError as error:
+        raise CommandError(str(error), returncode=USAGE_ERROR) from None
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, *, right=False) -> str:
+    space = " " * max(0, width - display_width(text))
+    return space + text if right else text + space
+
+
+def table(rows: list[tuple[str, str]]) -> str:
+    """Two columns, the first padded to its widest cell, numbers right-aligned."""
+    left = max(display_width(label) for label, _value in rows)
+    right = max(display_width(value) for _label, value in rows)
+    return "\n".join(
+        f"{pad(label, left)}  {pad(value, right, right=True)}" for label, value in rows
+    )

@@ -1,0 +1,364 @@
+"""What the dashboard shows, built from the selectors: KPI cards with their change against the
+previous quarter's snapshot and the list each number links to, the breakdown table, target
+progress and the data of the charts. No queries of its own beyond those it calls."""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from federations.models import Federation
+from federations.permissions import Perm, user_can
+from membership.selectors import format_rate
+
+from . import selectors
+from .periods import Quarter
+
+# The lists behind the numbers (membership app); the paths are the fallback while those pages
+# are not routed yet.
+LISTS = {
+    "enterprises": ("membership:enterprise_list", "/membership/enterprises/"),
+    "members": ("membership:member_list", "/membership/members/"),
+}
+
+# key: (label, unit, list, filters)
+FAMILIES = gettext_lazy("家")
+PEOPLE = gettext_lazy("人")
+FIGURES = {
+    "enterprises": (gettext_lazy("企业数"), FAMILIES, "enterprises", {}),
+    "enterprises_unionized": (
+        gettext_lazy("已建会企业"),
+        FAMILIES,
+        "enterprises",
+        {"status": "unionized"},
+    ),
+    "unionization_rate": (gettext_lazy("建会率"), "", "enterprises", {"status": "unionized"}),
+    "independent_unions": (
+        gettext_lazy("独立建会"),
+        FAMILIES,
+        "enterprises",
+        {"status": "independent"},
+    ),
+    "joint_covered_enterprises": (
+        gettext_lazy("联合工会覆盖"),
+        FAMILIES,
+        "enterprises",
+        {"status": "joint"},
+    ),
+    "employees": (gettext_lazy("职工人数"), PEOPLE, "enterprises", {}),
+    "employees_in_unionized": (
+        gettext_lazy("已建会企业职工"),
+        PEOPLE,
+        "enterprises",
+        {"status": "unionized"},
+    ),
+    "members": (gettext_lazy("会员人数"), PEOPLE, "members", {"state": "active"}),
+    "membership_rate": (gettext_lazy("入会率"), "", "members", {"state": "active"}),
+    "large_enterprises": (gettext_lazy("百人以上企业"), FAMILIES, "enterprises", {"large": "1"}),
+    "large_enterprises_unionized": (
+        gettext_lazy("百人以上企业已建会"),
+        FAMILIES,
+        "enterprises",
+        {"large": "1", "status": "unionized"},
+    ),
+}
+
+KPI_KEYS = (
+    "enterprises",
+    "enterprises_unionized",
+    "unionization_rate",
+    "members",
+    "membership_rate",
+    "independent_unions",
+    "joint_covered_enterprises",
+    "employees_in_unionized",
+    "large_enterprises",
+    "large_enterprises_unionized",
+)
+TABLE_KEYS = (
+    "enterprises",
+    "enterprises_unionized",
+    "unionization_rate",
+    "independent_unions",
+    "joint_covered_enterprises",
+    "employees",
+    "employees_in_unionized",
+    "members",
+    "membership_rate",
+    "large_enterprises",
+    "large_enterprises_unionized",
+)
+RATE_PARTS = {
+    "unionization_rate": ("enterprises_unionized", "enterprises"),
+    "membership_rate": ("members", "employees_in_unionized"),
+}
+
+
+def list_base(name):
+    url_name, fallback = LISTS[name]
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return fallback
+
+
+def list_url(bases, key, code, **extra):
+    _label, _unit, name, filters = FIGURES[key]
+    params = {"federation": code, **filters, **extra}
+    return f"{bases[name]}?{urlencode(params)}"
+
+
+def shown(key, counts):
+    """A figure as printed: "1,234", or a rate "96.3%" / "—"."""
+    if key in RATE_PARTS:
+        numerator, denominator = RATE_PARTS[key]
+        return format_rate(counts[numerator], counts[denominator])
+    return f"{counts[key]:,}"
+
+
+def sort_value(key, figures):
+    value = figures[key]
+    return "" if value is None else value
+
+
+@dataclass
+class Change:
+    text: str
+    direction: str  # "up", "down", "flat", "none"
+
+
+def change_against(key, figures, previous) -> Change:
+    """The change of one figure against the previous quarter's snapshot."""
+    if previous is None or key not in previous:
+        return Change(_("上季度无快照"), "none")
+    now, before = figures[key], previous[key]
+    if now is None or before is None:
+        return Change(_("较上季度 —"), "none")
+    if key in RATE_PARTS:
+        diff = round((now - before) * 100, 1)
+        text = _("较上季度 %(diff)s 个百分点") % {"diff": f"{diff:+.1f}"}
+    else:
+        diff = now - before
+        text = _("较上季度 %(diff)s") % {"diff": f"{diff:+,}"}
+    direction = "up" if diff > 0 else "down" if diff < 0 else "flat"
+    if diff == 0:
+        text = _("与上季度持平")
+    return Change(text, direction)
+
+
+@dataclass
+class Kpi:
+    key: str
+    label: str
+    value: str
+    unit: str
+    url: str
+    change: Change
+
+
+@dataclass
+class Cell:
+    key: str
+    text: str
+    sort: object
+    url: str
+
+
+@dataclass
+class TableRow:
+    name: str
+    kind: str
+    code: str
+    url: str  # the child's dashboard ("" for the federation's own enterprises)
+    cells: list[Cell]
+    covered_only: bool = False
+    new_independent: int | None = None
+    target_new: int | None = None
+
+
+@dataclass
+class Dashboard:
+    federation: Federation
+    on: datetime.date
+    is_today: bool
+    ancestors: list[Federation]
+    breakdown: selectors.Breakdown
+    kpis: list[Kpi]
+    unionized_missing: Kpi
+    rows: list[TableRow]
+    total_row: TableRow
+    progress: list[selectors.Progress]
+    previous_quarter: Quarter
+    previous_snapshot: object
+    charts: dict
+    targets_summed: bool = False  # no target of its own: progress against its children's
+    can_manage_targets: bool = False
+    can_take_snapshots: bool = False
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def ancestors_and_children(federation):
+    """The ancestors (for the breadcrumb) and the direct children, in one query."""
+    step = Federation.steplen
+    paths = [federation.path[: step * i] for i in range(1, federation.depth)]
+    nodes = Federation.objects.filter(
+        Q(path__in=paths) | Q(path__startswith=federation.path, depth=federation.depth + 1)
+    ).order_by("path")
+    ancestors, children = [], []
+    for node in nodes:
+        (children if node.depth > federation.depth else ancestors).append(node)
+    return ancestors, children
+
+
+def dashboard_url(code, on, is_today):
+    url = reverse("reports:dashboard", kwargs={"code": code})
+    return url if is_today else f"{url}?{urlencode({'on': on.isoformat()})}"
+
+
+def table_row(row, bases, on, is_today) -> TableRow:
+    code = row.code
+    figures = row.figures
+    cells = [
+        Cell(key, shown(key, row.counts), sort_value(key, figures), list_url(bases, key, code))
+        for key in TABLE_KEYS
+    ]
+    if row.federation is None:
+        return TableRow(
+            _("本级直属企业"), "", "", "", cells, new_independent=row.new_independent_unions
+        )
+    return TableRow(
+        row.federation.name,
+        row.federation.kind_label,
+        code,
+        dashboard_url(code, on, is_today),
+        cells,
+        covered_only=row.covered_only,
+        new_independent=row.new_independent_unions,
+        target_new=row.target.new_independent_unions if row.target else None,
+    )
+
+
+def build(*, user, federation, on, today) -> Dashboard:
+    ancestors, children = ancestors_and_children(federation)
+    is_today = on == today
+    result = selectors.breakdown(federation=federation, on=on, children=children)
+    figures = result.figures
+    quarters = selectors.trend_quarters(on)
+    previous_quarter = Quarter.containing(on).previous()
+    snapshots = selectors.snapshots_for(federation=federation, quarters=quarters)
+    previous = snapshots.get(str(previous_quarter))
+    previous_figures = previous.figures if previous else None
+    bases = {name: list_base(name) for name in LISTS}
+    code = federation.code
+
+    kpis = [
+        Kpi(
+            key,
+            FIGURES[key][0],
+            shown(key, result.total),
+            FIGURES[key][1],
+            list_url(bases, key, code),
+            change_against(key, figures, previous_figures),
+        )
+        for key in KPI_KEYS
+    ]
+    missing = result.total["enterprises"] - result.total["enterprises_unionized"]
+    unionized_missing = Kpi(
+        "not_unionized",
+        _("未建会企业"),
+        f"{missing:,}",
+        FAMILIES,
+        f"{bases['enterprises']}?{urlencode({'federation': code, 'status': 'none'})}",
+        Change("", "none"),
+    )
+    rows = [table_row(row, bases, on, is_today) for row in result.rows]
+    if result.own is not None:
+        rows.append(table_row(result.own, bases, on, is_today))
+    target, targets_summed = result.target, False
+    if target is None:
+        target = selectors.children_targets_summed(result)
+        targets_summed = target is not None
+    total = selectors.Row(federation, result.total, result.new_independent_unions, target)
+    total_row = table_row(total, bases, on, is_today)
+    total_row.name = _("合计")
+    progress = selectors.target_progress(
+        target=target, counts=result.total, new_independent=result.new_independent_unions
+    )
+    charts = chart_data(federation, result, quarters, snapshots, bases, on, is_today)
+    return Dashboard(
+        federation=federation,
+        on=on,
+        is_today=is_today,
+        ancestors=[a for a in ancestors if user_can(user, Perm.VIEW_DASHBOARD, a)],
+        breakdown=result,
+        kpis=kpis,
+        unionized_missing=unionized_missing,
+        rows=rows,
+        total_row=total_row,
+        progress=progress,
+        previous_quarter=previous_quarter,
+        previous_snapshot=previous,
+        charts=charts,
+        targets_summed=targets_summed,
+        can_manage_targets=bool(children) and user_can(user, Perm.MANAGE_TARGETS, federation),
+        can_take_snapshots=user_can(user, Perm.RUN_REPORTS, federation),
+        headers=[(key, FIGURES[key][0]) for key in TABLE_KEYS],
+    )
+
+
+def percent(value):
+    return None if value is None else round(value * 100, 1)
+
+
+def chart_data(federation, result, quarters, snapshots, bases, on, is_today) -> dict:
+    """What dashboard.js draws, as plain JSON (a data island: no inline script)."""
+    trend = {"quarters": [str(q) for q in quarters]}
+    for key in ("unionization_rate", "membership_rate"):
+        trend[key] = [
+            percent(snapshots[str(q)].figures.get(key)) if str(q) in snapshots else None
+            for q in quarters
+        ]
+    for key in ("members", "enterprises_unionized"):
+        trend[key] = [
+            snapshots[str(q)].figures.get(key) if str(q) in snapshots else None for q in quarters
+        ]
+    children = [row for row in result.rows if not row.covered_only]
+    by_child = {
+        "names": [row.federation.name for row in children],
+        "unionization_rate": [percent(row.figures["unionization_rate"]) for row in children],
+        "membership_rate": [percent(row.figures["membership_rate"]) for row in children],
+        "urls": [dashboard_url(row.code, on, is_today) for row in children],
+    }
+    covered = [row for row in result.rows if row.covered_only]
+    if covered and not children:  # a street: its joint unions' membership rates
+        by_child = {
+            "names": [row.federation.name for row in covered],
+            "unionization_rate": [None for _row in covered],
+            "membership_rate": [percent(row.figures["membership_rate"]) for row in covered],
+            "urls": [dashboard_url(row.code, on, is_today) for row in covered],
+        }
+    total = result.total
+    code = federation.code
+    base = bases["enterprises"]
+    mix = [
+        {
+            "name": _("独立建会"),
+            "value": total["independent_unions"],
+            "url": f"{base}?{urlencode({'federation': code, 'status': 'independent'})}",
+        },
+        {
+            "name": _("联合工会覆盖"),
+            "value": total["joint_covered_enterprises"],
+            "url": f"{base}?{urlencode({'federation': code, 'status': 'joint'})}",
+        },
+        {
+            "name": _("未建会"),
+            "value": total["enterprises"] - total["enterprises_unionized"],
+            "url": f"{base}?{urlencode({'federation': code, 'status': 'none'})}",
+        },
+    ]
+    return {"trend": trend, "children": by_child, "status_mix": mix}

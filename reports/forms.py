@@ -1,0 +1,61 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .periods import Quarter
+
+
+class AsOfForm(forms.Form):
+    """The date a dashboard or the JSON endpoint counts on: `on=YYYY-MM-DD`, or `quarter=2026Q3`
+    (its last day), or today when neither is given."""
+
+    on = forms.DateField(
+        label=_("统计日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    quarter = forms.CharField(
+        label=_("季度"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"placeholder": "2026Q3", "size": 8}),
+    )
+
+    def clean_quarter(self):
+        text = self.cleaned_data["quarter"]
+        if not text:
+            return None
+        try:
+            return Quarter.parse(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="quarter") from None
+
+    def clean(self):
+        cleaned = super().clean()
+        on, quarter = cleaned.get("on"), cleaned.get("quarter")
+        if on and quarter:
+            raise forms.ValidationError(_("统计日期与季度只能选一个。"), code="both")
+        day = quarter.last_day if quarter else on
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("统计日期不能晚于今天。"), code="future")
+        if day and day < datetime.date(2000, 1, 1):
+            raise forms.ValidationError(_("统计日期不能早于 2000 年。"), code="too_early")
+        return cleaned
+
+    def as_of(self) -> datetime.date:
+        """The date asked for; today when the form is empty or invalid."""
+        if not self.is_bound or not self.is_valid():
+            return timezone.localdate()
+        quarter = self.cleaned_data.get("quarter")
+        if quarter:
+            return quarter.last_day
+        return self.cleaned_data.get("on") or timezone.localdate()
+
+
+class TargetYearForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+    def year_or_current(self) -> int:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["year"]
+        return timezone.localdate().year

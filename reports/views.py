@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from federations import services as federation_services
+from federations.forms import FoundingTargetForm
+from federations.models import FoundingTarget
+from federations.permissions import Perm, federation_get_for_user, scope_roots
+
+from . import dashboard as dashboard_page
+from . import exports, selectors, tasks
+from .forms import AsOfForm, TargetYearForm
+from .periods import Quarter
+
+
+@login_required
+def dashboard_home(request):
+    """The dashboard of the top of the user's scope."""
+    roots = scope_roots(request.user, Perm.VIEW_DASHBOARD)
+    if not roots:
+        raise Http404
+    return redirect("reports:dashboard", code=roots[0].code)
+
+
+def _federation(request, code):
+    return federation_get_for_user(user=request.user, code=code, perm=Perm.VIEW_DASHBOARD)
+
+
+@login_required
+def dashboard(request, code):
+    federation = _federation(request, code)
+    form = AsOfForm(request.GET or None)
+    page = dashboard_page.build(
+        user=request.user, federation=federation, on=form.as_of(), today=timezone.localdate()
+    )
+    return render(request, "reports/dashboard.html", {"page": page, "form": form})
+
+
+@login_required
+def dashboard_export(request, code):
+    """The breakdown table as .xlsx."""
+    federation = _federation(request, code)
+    form = AsOfForm(request.GET or None)
+    page = dashboard_page.build(
+        user=request.user, federation=federation, on=form.as_of(), today=timezone.localdate()
+    )
+    content = exports.breakdown_xlsx(page)
+    filename = f"{federation.code}-{page.on.isoformat()}.xlsx"
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        federation=federation,
+        summary=_("导出仪表盘下级明细（%(day)s）") % {"day": page.on.isoformat()},
+        file_name=filename,
+        row_count=len(page.rows),
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def indicators_json(request, code):
+    """The figures of a federation and of its direct children, as JSON:
+    `?on=YYYY-MM-DD` or `?quarter=2026Q3` (its last day), today by default."""
+    federation = _federation(request, code)
+    form = AsOfForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    result = selectors.breakdown(federation=federation, on=form.as_of(), with_progress=False)
+    return JsonResponse(result.as_json(), json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def targets(request, code):
+    """The district office sets the yearly founding targets of the federations one level below
+    (Perm.MANAGE_TARGETS at this federation)."""
+    federation = federation_get_for_user(user=request.user, code=code, perm=Perm.MANAGE_TARGETS)
+    year = TargetYearForm(request.GET or None).year_or_current()
+    children = selectors.children_of(federation)
+    existing = {
+        t.federation_id: t
+        for t in FoundingTarget.objects.filter(federation__in=children, year=year)
+    }
+    forms = [
+        (
+            child,
+            FoundingTargetForm(
+                request.POST or None, instance=existing.get(child.pk), prefix=child.code
+            ),
+        )
+        for child in children
+    ]
+    if request.method == "POST" and all(form.is_valid() for _child, form in forms):
+        try:
+            with transaction.atomic():
+                for child, form in forms:
+                    federation_services.founding_target_set(
+                        actor=request.user, federation=child, year=year, **form.cleaned_data
+                    )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, _("已保存 %(year)s 年度的建会任务。") % {"year": year})
+            return redirect("reports:dashboard", code=federation.code)
+    context = {"federation": federation, "year": year, "forms": forms}
+    return render(request, "reports/targets.html", context)
+
+
+@login_required
+@require_POST
+def snapshots_take(request, code):
+    """Retake the snapshots of the quarter that ended last, for this federation and below."""
+    federation = federation_get_for_user(user=request.user, code=code, perm=Perm.RUN_REPORTS)
+    quarter = Quarter.just_ended(timezone.localdate())
+    transaction.on_commit(
+        lambda: tasks.take_subtree_snapshots.delay(federation.pk, str(quarter), request.user.pk)
+    )
+    messages.success(
+        request,
+        _("已开始生成 %(quarter)s 的季度快照（%(name)s 及其下级）。")
+        % {"quarter": quarter.label, "name": federation.name},
+    )
+    return redirect("reports:dashboard", code=federation.code)

@@ -1,0 +1,61 @@
+import pytest
+
+from federations.models import Federation, Role
+from tests.factories import FederationFactory, UserFactory, grant
+
+
+@pytest.fixture
+def tree(db):
+    """A small district: two streets (siblings), each with a joint union, and a town.
+
+    FT 区总工会
+    ├── TPQ 太平桥街道总工会 ── TPQ-J1 太平桥社区联合工会
+    ├── DGD 东高地街道总工会 ── DGD-J1 东高地社区联合工会
+    └── WZ  王佐镇总工会
+    """
+    district = FederationFactory(code="FT", name="丰台区总工会", kind=Federation.Kind.DISTRICT)
+    tpq = FederationFactory(code="TPQ", name="太平桥街道总工会", parent=district)
+    dgd = FederationFactory(code="DGD", name="东高地街道总工会", parent=district)
+    wz = FederationFactory(
+        code="WZ", name="王佐镇总工会", kind=Federation.Kind.TOWN, parent=district
+    )
+    tpq_j1 = FederationFactory(
+        code="TPQ-J1", name="太平桥社区联合工会", kind=Federation.Kind.JOINT, parent=tpq
+    )
+    dgd_j1 = FederationFactory(
+        code="DGD-J1", name="东高地社区联合工会", kind=Federation.Kind.JOINT, parent=dgd
+    )
+    for node in (district, tpq, dgd):
+        node.refresh_from_db()
+    return type(
+        "Tree",
+        (),
+        {
+            "district": district,
+            "tpq": tpq,
+            "dgd": dgd,
+            "wz": wz,
+            "tpq_j1": tpq_j1,
+            "dgd_j1": dgd_j1,
+        },
+    )
+
+
+@pytest.fixture
+def make_user(db):
+    def make(federation=None, role=Role.STAFF, **kwargs):
+        user = UserFactory(**kwargs)
+        if federation is not None:
+            grant(user, federation, role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do

@@ -1,0 +1,309 @@
+import datetime
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from federations.models import Role
+from federations.services import founding_target_set
+from reports import services
+from reports.models import QuarterlySnapshot
+from reports.periods import Quarter
+
+D = datetime.date
+MAX_QUERIES = 12
+
+
+def island(response):
+    """The chart data of the page (the json_script data island)."""
+    html = response.content.decode()
+    match = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html)
+    return json.loads(match[1])
+
+
+@pytest.fixture
+def district_chair(tree, make_user):
+    return make_user(tree.district, Role.CHAIR, username="ft_chair")
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def test_district_chair_sees_the_kpis_each_linking_to_its_list(
+    tree, coverage, district_chair, login
+):
+    # given the district chair
+    client = login(district_chair)
+    # when they open the district dashboard
+    response = client.get("/reports/dashboard/FT/")
+    html = response.content.decode()
+    # then the figures of today show, each linking to the filtered list behind it
+    assert response.status_code == 200
+    assert 'data-testid="kpi-enterprises">5</a>' in html
+    assert 'href="/membership/enterprises/?federation=FT&amp;status=unionized"' in html
+    assert 'href="/membership/enterprises/?federation=FT&amp;status=independent"' in html
+    assert 'href="/membership/enterprises/?federation=FT&amp;status=joint"' in html
+    assert 'href="/membership/enterprises/?federation=FT&amp;large=1"' in html
+    assert 'href="/membership/enterprises/?federation=FT&amp;status=none"' in html
+    assert 'href="/membership/members/?federation=FT&amp;state=active"' in html
+    assert 'data-testid="kpi-members">9</a>' in html
+    assert 'data-testid="kpi-unionization_rate">60.0%</a>' in html
+
+
+def test_breakdown_rows_drill_down_and_link_their_numbers(tree, coverage, district_chair, login):
+    html = login(district_chair).get("/reports/dashboard/FT/").content.decode()
+    # each child is a row linking to its own dashboard
+    for code, name in (
+        ("TPQ", "太平桥街道总工会"),
+        ("DGD", "东高地街道总工会"),
+        ("WZ", "王佐镇总工会"),
+    ):
+        assert f'data-code="{code}"' in html
+        assert f'<a href="/reports/dashboard/{code}/">{name}</a>' in html
+    # and its numbers link to its lists
+    assert 'href="/membership/enterprises/?federation=DGD&amp;large=1&amp;status=unionized"' in html
+    assert 'href="/membership/members/?federation=TPQ&amp;state=active"' in html
+
+
+def test_zero_denominators_print_as_a_dash(tree, coverage, make_user, login):
+    # given the chair of 王佐镇, which has no enterprises
+    client = login(make_user(tree.wz, Role.CHAIR))
+    html = client.get("/reports/dashboard/WZ/").content.decode()
+    # then its rates show "—", not an error
+    assert 'data-testid="kpi-unionization_rate">—</a>' in html
+    assert 'data-testid="kpi-membership_rate">—</a>' in html
+    assert 'data-testid="kpi-enterprises">0</a>' in html
+
+
+def test_a_joint_unions_dashboard_counts_what_it_covers(tree, coverage, district_chair, login):
+    html = login(district_chair).get("/reports/dashboard/TPQ-J1/").content.decode()
+    assert 'data-testid="kpi-enterprises">1</a>' in html  # 乙 (甲 has its own union since 2023)
+    assert 'href="/membership/enterprises/?federation=TPQ-J1"' in html
+
+
+def test_street_breakdown_lists_its_joint_unions_by_coverage(tree, coverage, district_chair, login):
+    response = login(district_chair).get("/reports/dashboard/TPQ/")
+    html = response.content.decode()
+    assert 'data-code="TPQ-J1"' in html
+    assert "覆盖企业" in html
+    assert island(response)["children"]["names"] == ["太平桥社区联合工会"]
+
+
+def test_changes_are_against_the_previous_quarters_snapshot(tree, coverage, district_chair, login):
+    # given the snapshot of the quarter before today's, taken when there were fewer members
+    previous = Quarter.containing(timezone.localdate()).previous()
+    snapshot = services.snapshot_take(federation=tree.district, quarter=previous)
+    QuarterlySnapshot.objects.filter(pk=snapshot.pk).update(
+        figures={**snapshot.figures, "members": 7, "unionization_rate": 0.5}
+    )
+    # when the chair opens the dashboard
+    response = login(district_chair).get("/reports/dashboard/FT/")
+    html = response.content.decode()
+    # then the members card shows +2 and the rate +10 percentage points
+    assert "较上季度 +2" in html
+    assert "较上季度 +10.0 个百分点" in html
+    # and the trend chart ends with that quarter's snapshot
+    trend = island(response)["trend"]
+    assert trend["quarters"][-1] == str(previous)
+    assert trend["members"][-1] == 7
+    assert trend["unionization_rate"][-1] == 50.0
+    assert trend["members"][0] is None  # no snapshot that far back
+
+
+def test_without_a_snapshot_the_cards_say_so(tree, coverage, district_chair, login):
+    html = login(district_chair).get("/reports/dashboard/FT/").content.decode()
+    assert "上季度无快照" in html
+
+
+def test_a_past_quarter_shows_the_figures_of_its_last_day(tree, coverage, district_chair, login):
+    client = login(district_chair)
+    response = client.get("/reports/dashboard/FT/?quarter=2022Q4")
+    html = response.content.decode()
+    assert "统计日期：2022年12月31日" in html
+    assert 'data-testid="kpi-members">5</a>' in html
+    assert 'data-testid="kpi-unionization_rate">40.0%</a>' in html
+    # the drill-down keeps the date
+    assert '<a href="/reports/dashboard/TPQ/?on=2022-12-31">' in html
+
+
+def test_a_bad_date_falls_back_to_today_with_a_message(tree, coverage, district_chair, login):
+    html = login(district_chair).get("/reports/dashboard/FT/?quarter=2022Q9").content.decode()
+    assert "已改为显示今天的数据" in html
+    assert 'data-testid="kpi-members">9</a>' in html
+
+
+def test_status_mix_chart_data_links_to_the_lists(tree, coverage, district_chair, login):
+    mix = island(login(district_chair).get("/reports/dashboard/FT/"))["status_mix"]
+    assert [(item["name"], item["value"]) for item in mix] == [
+        ("独立建会", 2),
+        ("联合工会覆盖", 1),
+        ("未建会", 2),
+    ]
+    assert mix[2]["url"] == "/membership/enterprises/?federation=FT&status=none"
+
+
+def test_target_progress_bars_show_against_the_years_targets(tree, coverage, make_user, login):
+    # given targets for 东高地 this year, set by the district office
+    office = make_user(tree.district, Role.OFFICE)
+    founding_target_set(
+        actor=office,
+        federation=tree.dgd,
+        year=timezone.localdate().year,
+        new_independent_unions=4,
+        large_enterprises_unionized=2,
+        members=10,
+    )
+    # when the 东高地 chair opens their dashboard
+    html = login(make_user(tree.dgd, Role.CHAIR)).get("/reports/dashboard/DGD/").content.decode()
+    # then each target shows its progress (members 5 of 10, 50 %)
+    assert 'data-testid="progress-members"' in html
+    assert "5 / 10 人（50.0%）" in html
+    assert "pct-50" in html
+    assert "1 / 2 家（50.0%）" in html
+
+
+def test_export_is_an_xlsx_of_the_breakdown(tree, coverage, district_chair, login):
+    response = login(district_chair).get("/reports/dashboard/FT/export.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    names = [row[0] for row in rows[3:]]
+    assert names == ["东高地街道总工会", "太平桥街道总工会", "王佐镇总工会", "合计"]
+    header = rows[2]
+    total = dict(zip(header, rows[-1], strict=True))
+    assert total["会员人数"] == 9
+    assert total["建会率"] == 0.6
+    wz = dict(zip(header, rows[5], strict=True))
+    assert wz["建会率"] == "—"
+
+
+def test_dashboard_home_redirects_to_the_users_scope(tree, make_user, login):
+    client = login(make_user(tree.tpq, Role.CHAIR))
+    response = client.get("/reports/dashboard/")
+    assert response.status_code == 302
+    assert response.url == "/reports/dashboard/TPQ/"
+
+
+# --- the JSON endpoint --------------------------------------------------------------------------
+
+
+def test_json_endpoint_gives_the_figures_and_the_children(tree, coverage, district_chair, login):
+    client = login(district_chair)
+    data = client.get("/reports/api/indicators/FT/?quarter=2024Q2").json()
+    assert data["federation"] == "FT"
+    assert data["as_of"] == "2024-06-30"
+    assert data["members"] == 9
+    assert [child["federation"] for child in data["children"]] == ["DGD", "TPQ", "WZ"]
+    wz = data["children"][2]
+    assert wz["unionization_rate"] is None
+    assert wz["membership_rate"] is None
+
+
+def test_json_endpoint_rejects_a_bad_date_with_400(tree, district_chair, login):
+    response = login(district_chair).get("/reports/api/indicators/FT/?on=2024-02-30")
+    assert response.status_code == 400
+    assert "on" in response.json()["errors"]
+
+
+# --- scoping ------------------------------------------------------------------------------------
+
+SCOPED_URLS = [
+    "/reports/dashboard/{code}/",
+    "/reports/dashboard/{code}/export.xlsx",
+    "/reports/api/indicators/{code}/",
+]
+
+
+@pytest.mark.parametrize("url", SCOPED_URLS)
+def test_a_street_chair_never_sees_a_sibling_street(tree, coverage, make_user, login, url):
+    # given the chair of 太平桥
+    client = login(make_user(tree.tpq, Role.CHAIR))
+    # when they ask for 东高地, their sibling, or the district above them
+    for code in ("DGD", "FT", "DGD-J1"):
+        response = client.get(url.format(code=code))
+        # then it is a 404 naming nothing of it
+        assert response.status_code == 404
+        assert "东高地" not in response.content.decode()
+    # while their own street opens
+    assert client.get(url.format(code="TPQ")).status_code == 200
+
+
+@pytest.mark.parametrize("url", SCOPED_URLS)
+def test_staff_without_dashboard_rights_get_404(tree, coverage, make_user, login, url):
+    client = login(make_user(tree.tpq, Role.STAFF))
+    assert client.get(url.format(code="TPQ")).status_code == 404
+    assert client.get("/reports/dashboard/").status_code == 404
+
+
+def test_anonymous_users_are_sent_to_login(tree, client):
+    for url in ("/reports/dashboard/FT/", "/reports/api/indicators/FT/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+
+
+# --- query counts -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/dashboard/SCALE/",
+        "/reports/dashboard/SCALE-S01/",
+        "/reports/dashboard/SCALE-S01-J01/",
+        "/reports/api/indicators/SCALE/",
+        "/reports/api/indicators/SCALE-S01/",
+        "/reports/dashboard/SCALE/?quarter=2024Q4",
+        "/reports/dashboard/SCALE-S01/?quarter=2024Q4",
+    ],
+)
+def test_query_count_is_pinned_and_does_not_grow_with_the_data(
+    make_scale_district, grow_district, make_user, login, url, django_assert_max_num_queries
+):
+    # given a small generated district (100 members), with a chair at its root
+    root = make_scale_district(streets=3, enterprises=30, members=100)
+    client = login(make_user(root, Role.CHAIR))
+    client.get(url)  # first use: content types and the like
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+
+    # when it grows fiftyfold (5,000 more members in 600 more enterprises, same tree)
+    grow_district(root, enterprises=600, members=5000)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+
+    # then the page needs exactly as many queries as before
+    assert response.status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries) <= MAX_QUERIES
+
+
+def test_without_its_own_target_the_district_shows_its_streets_targets_added_up(
+    tree, coverage, make_user, login
+):
+    # given targets set by the district office for two of its streets
+    office = make_user(tree.district, Role.OFFICE)
+    year = timezone.localdate().year
+    for street, members in ((tree.tpq, 10), (tree.dgd, 8)):
+        founding_target_set(
+            actor=office,
+            federation=street,
+            year=year,
+            new_independent_unions=1,
+            large_enterprises_unionized=1,
+            members=members,
+        )
+    # when the office opens the district dashboard
+    html = login(office).get("/reports/dashboard/FT/").content.decode()
+    # then progress is against the sum (9 members of 18) and the card says so
+    assert "下级任务合计" in html
+    assert "9 / 18 人（50.0%）" in html
+    # and each street's row shows its own target for new independent unions
+    assert "/ 1</td>" in html

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the real PostgreSQL (and Redis when REDIS_URL is set)."""
+
+from .base import *
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+PRIVATE_ROOT = BASE_DIR / "var" / "test-private"
+MEDIA_ROOT = PRIVATE_ROOT
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
