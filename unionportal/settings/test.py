@@ -12,3 +12,6 @@ WHITENOISE_AUTOREFRESH = True
 PRIVATE_ROOT = BASE_DIR / "var" / "test-private"
 MEDIA_ROOT = PRIVATE_ROOT
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Tasks run in-process in ordinary tests, so a test never waits on a worker that is not there;
+# the tests that need a real worker start Celery's test worker against REDIS_URL themselves.
+CELERY_TASK_ALWAYS_EAGER = True
