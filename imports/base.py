@@ -162,6 +162,9 @@ class Importer:
     permission: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
 
+    def __init__(self, *, file_name: str = "") -> None:
+        self.file_name = file_name  # recorded with the import's audit event
+
     @classmethod
     def allowed(cls, user) -> bool:
         """May the user import this kind at all (somewhere in their scope)?"""

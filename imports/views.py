@@ -48,7 +48,9 @@ def _run(request, importer: type[Importer], upload: uploads.StoredUpload, *, dry
     except ImportFileError as error:
         messages.error(request, str(error))
         return None
-    return import_run(importer=importer(), table=table, user=request.user, dry_run=dry_run)
+    return import_run(
+        importer=importer(file_name=upload.name), table=table, user=request.user, dry_run=dry_run
+    )
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:

@@ -28,6 +28,8 @@ They keep `Member.current_enterprise`. Bulk writers that bypass these functions 
 """
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -43,6 +45,7 @@ from audit.services import audit_record, changes_between, creation_changes, snap
 from federations.models import Federation
 from federations.permissions import Perm, user_can
 
+from .bulk import allocate_ids, copy_rows
 from .models import Enterprise, Member, Membership, UnionStatusChange
 from .validators import (
     id_number_info,
@@ -826,3 +829,214 @@ def members_resync_current_enterprise(*, member_ids=None) -> int:
         current_enterprise=Subquery(latest.values("enterprise_id")[:1]),
         updated_at=timezone.now(),
     )
+
+
+# --- bulk imports -------------------------------------------------------------------------------
+# The importers (membership/resources.py) have checked every row with the rules above before
+# these run; they only write, in bulk, and record the import as one audit event.
+
+
+@dataclass(frozen=True)
+class EnterpriseRecord:
+    """A new enterprise from an import: `fields` as for `enterprise_create` (with
+    `jurisdiction_id`), and its union status today."""
+
+    fields: dict[str, Any]
+    status: str = Status.NONE
+    joint_union_id: int | None = None
+    union_since: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """A new member from an import: `fields` of Member (sex and birth date derived) and the
+    membership opened in `enterprise_id` on `joined_on`."""
+
+    fields: dict[str, Any]
+    enterprise_id: int
+    joined_on: datetime.date
+    card_number: str = ""
+
+
+def _model_columns(model, names):
+    return [model._meta.get_field(name).column for name in names]
+
+
+def _update_in_bulk(model, changes: dict[int, dict[str, Any]]) -> None:
+    """UPDATE each row's changed fields, grouped by the set of fields changed."""
+    groups: dict[tuple[str, ...], list] = {}
+    now = timezone.now()
+    for pk, fields in changes.items():
+        instance = model(pk=pk, updated_at=now, **fields)
+        groups.setdefault(tuple(sorted(fields)), []).append(instance)
+    for names, instances in groups.items():
+        model.objects.bulk_update(instances, [*names, "updated_at"], batch_size=2000)
+
+
+def _import_summary(kind, counts):
+    return _("导入%(kind)s：%(counts)s") % {
+        "kind": kind,
+        "counts": "，".join(f"{label} {count}" for label, count in counts if count),
+    }
+
+
+@transaction.atomic
+def enterprises_import(
+    *,
+    actor: Actor,
+    creates: list[EnterpriseRecord],
+    updates: dict[int, dict[str, Any]],
+    file_name: str = "",
+    row_count: int = 0,
+    federation: Federation | None = None,
+) -> list[int]:
+    """Write the new enterprises (with their founding rows when they already have a union) by
+    COPY, and the changed details of existing ones, as one audited import. Returns the new ids."""
+    now = timezone.now()
+    ids = allocate_ids(Enterprise._meta.db_table, len(creates))
+    names = list(creates[0].fields) if creates else []
+    copy_rows(
+        Enterprise._meta.db_table,
+        [
+            "id",
+            *_model_columns(Enterprise, names),
+            "union_status",
+            "joint_union_id",
+            "union_since",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            [
+                pk,
+                *(record.fields[name] for name in names),
+                record.status,
+                record.joint_union_id,
+                record.union_since,
+                now,
+                now,
+            ]
+            for pk, record in zip(ids, creates, strict=True)
+        ),
+    )
+    founded = [(pk, r) for pk, r in zip(ids, creates, strict=True) if r.status != Status.NONE]
+    copy_rows(
+        UnionStatusChange._meta.db_table,
+        [
+            "enterprise_id",
+            "status",
+            "joint_union_id",
+            "effective_on",
+            "recorded_by_id",
+            "recorded_at",
+            "note",
+        ],
+        (
+            [
+                pk,
+                r.status,
+                r.joint_union_id,
+                r.union_since,
+                getattr(actor, "pk", None),
+                now,
+                _("导入"),
+            ]
+            for pk, r in founded
+        ),
+    )
+    if "jurisdiction" in {name for fields in updates.values() for name in fields}:
+        updates = {
+            pk: {
+                ("jurisdiction_id" if k == "jurisdiction" else k): getattr(v, "pk", v)
+                for k, v in fields.items()
+            }
+            for pk, fields in updates.items()
+        }
+    _update_in_bulk(Enterprise, updates)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.IMPORT,
+        obj=Enterprise,
+        changes={"created": ids, "updated": sorted(updates)},
+        summary=_import_summary(
+            _("企业"),
+            [(_("新登记"), len(ids)), (_("其中已建会"), len(founded)), (_("更新"), len(updates))],
+        ),
+        file_name=file_name,
+        row_count=row_count,
+        federation=federation,
+    )
+    return ids
+
+
+@transaction.atomic
+def members_import(
+    *,
+    actor: Actor,
+    registers: list[MemberRecord],
+    member_updates: dict[int, dict[str, Any]],
+    membership_updates: dict[int, dict[str, Any]],
+    file_name: str = "",
+    row_count: int = 0,
+    federation: Federation | None = None,
+) -> list[int]:
+    """Write the new members and their memberships by COPY, and the changed details of known
+    members and of their current memberships, as one audited import. Transfers and re-joinings
+    are not written here: they go through `membership_transfer` / `membership_join`. Returns the
+    new members' ids."""
+    now = timezone.now()
+    ids = allocate_ids(Member._meta.db_table, len(registers))
+    own = ("id", "current_enterprise", "created_at", "updated_at")
+    fields = [f for f in Member._meta.concrete_fields if f.name not in own]
+    defaults = [field.get_default() for field in fields]
+    copy_rows(
+        Member._meta.db_table,
+        [
+            "id",
+            *(field.column for field in fields),
+            "current_enterprise_id",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            [
+                pk,
+                *(record.fields.get(f.name, d) for f, d in zip(fields, defaults, strict=True)),
+                record.enterprise_id,
+                now,
+                now,
+            ]
+            for pk, record in zip(ids, registers, strict=True)
+        ),
+    )
+    copy_rows(
+        Membership._meta.db_table,
+        [
+            "member_id",
+            "enterprise_id",
+            "joined_on",
+            "leave_reason",
+            "card_number",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            [pk, record.enterprise_id, record.joined_on, "", record.card_number, now, now]
+            for pk, record in zip(ids, registers, strict=True)
+        ),
+    )
+    _update_in_bulk(Member, member_updates)
+    _update_in_bulk(Membership, membership_updates)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.IMPORT,
+        obj=Member,
+        changes={"created": ids, "updated": sorted(member_updates)},
+        summary=_import_summary(
+            _("会员"), [(_("新入会"), len(ids)), (_("更新"), len(member_updates))]
+        ),
+        file_name=file_name,
+        row_count=row_count,
+        federation=federation,
+    )
+    return ids

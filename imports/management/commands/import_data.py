@@ -64,7 +64,10 @@ class Command(BaseCommand):
         except ImportFileError as error:
             raise CommandError(str(error), returncode=FAILED) from None
         result = import_run(
-            importer=importer_class(), table=table, user=acting_user, dry_run=dry_run
+            importer=importer_class(file_name=path.name),
+            table=table,
+            user=acting_user,
+            dry_run=dry_run,
         )
 
         for error in result.errors:

@@ -1,0 +1,53 @@
+"""PostgreSQL COPY for the bulk writers (imports, scale data).
+
+DESIGN.md's measured baselines: 100,000 member rows take 6.9 s through `bulk_create` and 2.0 s
+through COPY with the foreign keys resolved beforehand. The importers validate every row with the
+same rules as the forms first; these helpers only move already-checked values into the tables.
+"""
+
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_value(value: Any) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return str(value).translate(_ESCAPES)
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY `rows` into `table` (our own table and column names, never user input)."""
+    buffer = io.StringIO()
+    write = buffer.write
+    for row in rows:
+        write("\t".join(map(copy_value, row)))
+        write("\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def allocate_ids(table: str, count: int) -> list[int]:
+    """`count` ids from the table's own sequence, so rows can reference each other before they
+    are written and a concurrent insert can never take the same id."""
+    if count <= 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,286 @@
+"""Importing members: `import_data members FILE` and the import page share this importer."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from imports import registry
+from imports.parsing import read_table
+from imports.services import import_run
+from membership.models import Member, Membership
+from tests.imports.files import csv, xlsx
+from tests.membership.factories import EnterpriseFactory, MemberFactory, make_id_number
+
+HEADERS = [
+    "姓名",
+    "身份证号",
+    "性别",
+    "手机号",
+    "单位统一社会信用代码",
+    "入会日期",
+    "会员卡号",
+    "民族",
+    "学历",
+    "政治面貌",
+    "户籍类型",
+    "是否农民工",
+    "转入日期",
+]
+WOMAN = make_id_number(birth_date=datetime.date(1990, 5, 17), sex="2", serial=7)
+MAN = make_id_number(birth_date=datetime.date(1985, 1, 2), sex="1", serial=8)
+OTHER = make_id_number(birth_date=datetime.date(1979, 9, 30), sex="1", serial=9)
+
+
+@pytest.fixture
+def enterprises(tree):
+    return type(
+        "Enterprises",
+        (),
+        {
+            "tpq": EnterpriseFactory(jurisdiction=tree.tpq, name="太平桥甲公司"),
+            "tpq2": EnterpriseFactory(jurisdiction=tree.tpq, name="太平桥乙公司"),
+            "dgd": EnterpriseFactory(jurisdiction=tree.dgd, name="东高地丙公司"),
+        },
+    )
+
+
+def row(name, number, enterprise, joined="2024-03-01", **extra):
+    values = [
+        name,
+        number,
+        "",
+        "13912345678",
+        enterprise.credit_code,
+        joined,
+        "",
+        "汉族",
+        "本科",
+        "群众",
+        "本地城镇",
+        "否",
+        "",
+    ]
+    for index, header in enumerate(HEADERS):
+        if header in extra:
+            values[index] = extra[header]
+    return values
+
+
+@pytest.fixture
+def run(db):
+    def do(rows, *, user=None, dry_run=False, headers=HEADERS, data=None):
+        importer = registry.get("members")
+        content = data if data is not None else xlsx(rows, headers=headers)
+        table = read_table(content, columns=importer.columns)
+        return import_run(
+            importer=importer(file_name="会员.xlsx"), table=table, user=user, dry_run=dry_run
+        )
+
+    return do
+
+
+def messages(result):
+    return [(e.row, e.column, e.message) for e in result.errors]
+
+
+def test_a_good_file_registers_members_with_their_memberships(enterprises, run):
+    result = run(
+        [row("李娜", WOMAN, enterprises.tpq, 会员卡号="K001"), row("王强", MAN, enterprises.tpq2)]
+    )
+    assert (result.created, result.written) == (2, True), messages(result)
+    woman = Member.objects.get(id_number=WOMAN)
+    # sex and birth date come from the ID number; code lists are stored as their codes
+    assert (woman.sex, woman.birth_date) == ("2", datetime.date(1990, 5, 17))
+    assert (woman.ethnicity, woman.education, woman.political_status) == ("01", "20", "13")
+    assert (woman.household_type, woman.migrant_worker) == ("local_urban", False)
+    assert woman.current_enterprise == enterprises.tpq
+    membership = woman.memberships.get()
+    assert (membership.joined_on, membership.card_number, membership.left_on) == (
+        datetime.date(2024, 3, 1),
+        "K001",
+        None,
+    )
+    # the member counts on the day they joined, not the day before
+    active = Membership.objects.in_scope(enterprises.tpq.jurisdiction)
+    assert active.active_on(datetime.date(2024, 3, 1)).count() == 2
+    assert active.active_on(datetime.date(2024, 2, 29)).count() == 0
+
+
+def test_cells_are_normalised_the_way_staff_type_them(enterprises, run):
+    # given a lowercase x, a phone Excel stored as a number, full-width digits and dates
+    # written four ways
+    numbers = [make_id_number(serial=s) for s in (21, 22, 23)]
+    rows = [
+        row(" 张 伟 ", numbers[0], enterprises.tpq, joined="2024/3/1", 手机号=13912345678.0),
+        row(
+            "刘芳", numbers[1], enterprises.tpq, joined="2024.3.1", 手机号="１３９１２３４５６７９"
+        ),
+        row("陈静", numbers[2], enterprises.tpq, joined="2024年3月1日", 是否农民工="是"),
+        row("赵敏", "11010519491231002x", enterprises.tpq, joined=datetime.date(2024, 3, 1)),
+    ]
+    result = run(rows)
+    assert result.written, messages(result)
+    members = {m.id_number: m for m in Member.objects.all()}
+    assert members[numbers[0]].name == "张 伟"
+    assert members[numbers[0]].phone == "13912345678"
+    assert members[numbers[1]].phone == "13912345679"
+    assert members[numbers[2]].migrant_worker is True
+    assert "11010519491231002X" in members
+    assert set(Membership.objects.values_list("joined_on", flat=True)) == {
+        datetime.date(2024, 3, 1)
+    }
+
+
+def test_an_id_number_stored_as_an_excel_number_is_refused(enterprises, run):
+    # given Excel turned the ID number into a number (it keeps 15 significant digits)
+    result = run([row("李娜", float(MAN[:17]) * 10, enterprises.tpq)])
+    assert not result.written
+    [(number, column, message)] = messages(result)
+    assert (number, column) == (2, "身份证号")
+    assert "末几位已经丢失" in message
+
+
+def test_an_id_number_in_scientific_notation_in_a_csv_is_refused(enterprises, run):
+    data = csv(
+        [["李娜", "1.10105E+17", enterprises.tpq.credit_code, "2024-03-01"]],
+        headers=["姓名", "身份证号", "单位统一社会信用代码", "入会日期"],
+    )
+    result = run([], data=data)
+    assert "科学计数法" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        ({"身份证号": WOMAN[:17] + ("1" if WOMAN[17] != "1" else "2")}, "身份证号", "校验位错误"),
+        ({"身份证号": WOMAN[:16]}, "身份证号", "应为18位"),
+        ({"身份证号": "110105199002301234"}, "身份证号", "不是有效日期"),
+        ({"性别": "男"}, "性别", "与身份证号不符"),
+        ({"手机号": "1391234567"}, "手机号", "11位数字"),
+        ({"入会日期": "2004-05-16"}, "入会日期", "未满16周岁不能入会"),
+        ({"入会日期": "明年"}, "入会日期", "无法识别的日期"),
+        ({"入会日期": ""}, "入会日期", "新会员必须填写入会日期"),
+        ({"民族": "火星族"}, "民族", "不是有效的民族"),
+        ({"是否农民工": "也许"}, "是否农民工", "请填写“是”或“否”"),
+        (
+            {"单位统一社会信用代码": "91110106000000000X"},
+            "单位统一社会信用代码",
+            "未登记或不在您的管辖范围内",
+        ),
+    ],
+)
+def test_each_bad_cell_is_named_and_nothing_is_written(enterprises, run, cells, column, message):
+    result = run([row("王强", MAN, enterprises.tpq), row("李娜", WOMAN, enterprises.tpq, **cells)])
+    assert not result.written
+    assert [(e.row, e.column) for e in result.errors] == [(3, column)]
+    assert message in result.errors[0].message
+    assert not Member.objects.exists()
+
+
+def test_a_join_date_in_the_future_is_refused(enterprises, run):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    result = run([row("李娜", WOMAN, enterprises.tpq, joined=tomorrow.isoformat())])
+    assert "晚于今天" in result.errors[0].message
+
+
+def test_the_same_person_twice_in_one_file_is_an_error(enterprises, run):
+    result = run([row("李娜", WOMAN, enterprises.tpq), row("李娜", WOMAN, enterprises.tpq2)])
+    assert messages(result) == [(3, "身份证号", "身份证号与第 2 行重复，同一人只能出现一次。")]
+
+
+def test_staff_cannot_import_members_into_another_street(enterprises, run, staff):
+    result = run([row("李娜", WOMAN, enterprises.dgd)], user=staff.tpq)
+    assert messages(result) == [
+        (
+            2,
+            "单位统一社会信用代码",
+            f"单位“{enterprises.dgd.credit_code}”未登记或不在您的管辖范围内；请先登记该企业。",
+        )
+    ]
+
+
+def test_a_member_of_another_enterprise_needs_a_transfer_date(enterprises, run):
+    # given a member of DGD's enterprise since 2020
+    MemberFactory(enterprise=enterprises.dgd, id_number=OTHER, joined_on=datetime.date(2020, 1, 1))
+    # when TPQ's file lists the person without a transfer date
+    result = run([row("孙杰", OTHER, enterprises.tpq)])
+    # then the row is refused and says what to do
+    assert messages(result) == [
+        (2, "转入日期", "该身份证号已在其他单位登记为在会会员；如为会籍接转，请填写“转入日期”。")
+    ]
+
+
+def test_a_transfer_date_moves_the_membership_and_keeps_the_history(enterprises, run, staff):
+    member = MemberFactory(
+        enterprise=enterprises.dgd, id_number=OTHER, joined_on=datetime.date(2020, 1, 1)
+    )
+    result = run([row("孙杰", OTHER, enterprises.tpq, 转入日期="2025-07-01")], user=staff.tpq)
+    assert (result.updated, result.written) == (1, True), messages(result)
+    old, new = member.memberships.order_by("joined_on")
+    assert (old.enterprise, old.left_on, old.leave_reason) == (
+        enterprises.dgd,
+        datetime.date(2025, 7, 1),
+        Membership.LeaveReason.TRANSFER,
+    )
+    assert (new.enterprise, new.joined_on, new.transferred_from) == (
+        enterprises.tpq,
+        datetime.date(2025, 7, 1),
+        old,
+    )
+    # on the day of the transfer the member counts in the new enterprise only
+    day = datetime.date(2025, 7, 1)
+    assert Membership.objects.active_on(day).get().enterprise == enterprises.tpq
+    assert Membership.objects.active_on(day - datetime.timedelta(days=1)).get().enterprise == (
+        enterprises.dgd
+    )
+    member.refresh_from_db()
+    assert member.current_enterprise == enterprises.tpq
+
+
+def test_importing_the_same_file_again_changes_nothing(enterprises, run):
+    rows = [row("李娜", WOMAN, enterprises.tpq), row("王强", MAN, enterprises.tpq)]
+    assert run(rows).written
+    again = run(rows)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert Membership.objects.count() == 2
+
+
+def test_a_changed_detail_updates_the_member(enterprises, run):
+    run([row("李娜", WOMAN, enterprises.tpq)])
+    result = run([row("李娜", WOMAN, enterprises.tpq, 手机号="13800000000", 学历="硕士")])
+    assert result.updated == 1
+    member = Member.objects.get()
+    assert (member.phone, member.education) == ("13800000000", "10")
+    [action] = result.actions
+    # the preview masks the ID number
+    assert WOMAN not in action.key
+    assert "********" in action.key
+
+
+def test_the_import_is_one_audit_event(enterprises, run, staff):
+    run([row("李娜", WOMAN, enterprises.tpq), row("王强", MAN, enterprises.tpq2)], user=staff.tpq)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert (event.actor, event.file_name, event.row_count) == (staff.tpq, "会员.xlsx", 2)
+    assert WOMAN not in str(event.changes)
+
+
+def test_the_command_prints_every_error_and_exits_1(enterprises, tmp_path, capsys):
+    path = tmp_path / "会员.xlsx"
+    path.write_bytes(xlsx([row("李娜", WOMAN[:17] + "0", enterprises.tpq)], headers=HEADERS))
+    with pytest.raises(CommandError) as failure:
+        call_command("import_data", "members", str(path))
+    assert failure.value.returncode == 1
+    assert "第 2 行，列“身份证号”" in capsys.readouterr().err
+    assert not Member.objects.exists()
+
+
+def test_the_command_imports_and_prints_the_counts(enterprises, tmp_path, capsys):
+    path = tmp_path / "会员.csv"
+    path.write_bytes(csv([row("李娜", WOMAN, enterprises.tpq)], headers=HEADERS, encoding="gbk"))
+    call_command("import_data", "members", str(path))
+    assert "导入完成：新建 1，更新 0，未变 0" in capsys.readouterr().out
+    assert AuditEvent.objects.get(action=AuditEvent.Action.IMPORT).file_name == "会员.csv"
