@@ -1,15 +1,61 @@
-"""What the management commands share: reading --on / --quarter and printing tables whose
-Chinese labels line up."""
+"""What the management commands share: reading --on / --quarter and --user, finding the
+federation named on the command line, and printing tables whose Chinese labels line up.
+
+The commands act as the operator, with full scope, unless `--user NAME` is given: then they act
+as that user, within that user's scope, and a federation outside it is reported exactly like one
+that does not exist (scoping fails closed)."""
 
 import datetime
 import unicodedata
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from federations.models import Federation
+from federations.permissions import federations_where
 
 from .periods import Quarter
 
-USAGE_ERROR = 2  # bad arguments or an unknown federation code
+USAGE_ERROR = 2  # bad arguments, an unknown user or an unknown federation code
+
+
+def add_user_argument(parser):
+    parser.add_argument(
+        "--user",
+        metavar="USERNAME",
+        help=_("以该用户的身份和管辖范围运行；不指定时以运维身份运行（不限范围）"),
+    )
+
+
+def acting_user(username: str | None):
+    """The active user named by --user; None (the operator) without it."""
+    if username is None:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(
+            _("找不到用户“%(username)s”（或该用户已停用）。") % {"username": username},
+            returncode=USAGE_ERROR,
+        )
+    return user
+
+
+def federation_for(code: str, *, user, perm) -> Federation:
+    """The federation with `code`: any for the operator, one where `user` may do `perm` else."""
+    federations = Federation.objects.all() if user is None else federations_where(user, perm)
+    federation = federations.filter(code=code).first()
+    if federation is not None:
+        return federation
+    if user is None:
+        message = _("没有代码为“%(code)s”的工会组织。") % {"code": code}
+    else:
+        message = _("没有代码为“%(code)s”的工会组织，或它不在用户“%(username)s”的管辖范围内。") % {
+            "code": code,
+            "username": user.get_username(),
+        }
+    raise CommandError(message, returncode=USAGE_ERROR)
 
 
 def parse_as_of(*, on: str | None, quarter: str | None) -> datetime.date:

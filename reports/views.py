@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from common.queue import QUEUE_UNAVAILABLE, enqueue
 from federations import services as federation_services
 from federations.forms import FoundingTargetForm
 from federations.models import FoundingTarget
@@ -124,12 +125,14 @@ def snapshots_take(request, code):
     """Retake the snapshots of the quarter that ended last, for this federation and below."""
     federation = federation_get_for_user(user=request.user, code=code, perm=Perm.RUN_REPORTS)
     quarter = Quarter.just_ended(timezone.localdate())
-    transaction.on_commit(
-        lambda: tasks.take_subtree_snapshots.delay(federation.pk, str(quarter), request.user.pk)
-    )
-    messages.success(
-        request,
-        _("已开始生成 %(quarter)s 的季度快照（%(name)s 及其下级）。")
-        % {"quarter": quarter.label, "name": federation.name},
-    )
+    # Queued here rather than in transaction.on_commit: this request writes nothing, so there is
+    # no commit to wait for, and a broker that is down can still be reported on the page.
+    if enqueue(tasks.take_subtree_snapshots, federation.pk, str(quarter), request.user.pk):
+        messages.success(
+            request,
+            _("已开始生成 %(quarter)s 的季度快照（%(name)s 及其下级）。")
+            % {"quarter": quarter.label, "name": federation.name},
+        )
+    else:
+        messages.error(request, QUEUE_UNAVAILABLE)
     return redirect("reports:dashboard", code=federation.code)

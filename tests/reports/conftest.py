@@ -14,6 +14,7 @@ from tests.membership.factories import (
     make_credit_code,
     make_id_numbers,
 )
+from unionportal.celery import app as celery_app
 
 D = datetime.date
 Status = Enterprise.UnionStatus
@@ -153,3 +154,40 @@ def grow_district(db):
         )
 
     return grow
+
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def _forget_connections(app):
+    """Drop the broker pools and the result backend the app built from the URLs it had: Celery
+    caches them on first use (the pools are what its own after-fork reset clears)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def unreachable_broker():
+    """Redis is down: the Celery app publishes for real (not in-process) to a broker and a result
+    backend nobody answers at, and gives up at once instead of retrying."""
+    changes = {
+        "broker_url": UNREACHABLE_REDIS,
+        "result_backend": UNREACHABLE_REDIS,
+        "task_always_eager": False,
+        "task_publish_retry": False,
+        "broker_connection_retry": False,
+        "broker_connection_max_retries": 0,
+        "broker_connection_timeout": 1,
+        "redis_socket_connect_timeout": 1,
+        "redis_socket_timeout": 1,
+    }
+    saved = {key: celery_app.conf.get(key) for key in changes}
+    try:
+        celery_app.conf.update(changes)
+        _forget_connections(celery_app)
+        yield
+    finally:
+        celery_app.conf.update(saved)
+        _forget_connections(celery_app)

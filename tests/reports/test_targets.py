@@ -126,13 +126,10 @@ def test_the_targets_page_is_a_404_without_the_right(tree, make_user, login, rol
     assert not FoundingTarget.objects.exists()
 
 
-def test_snapshot_button_retakes_the_last_quarter_for_the_subtree(
-    tree, make_user, login, django_capture_on_commit_callbacks
-):
+def test_snapshot_button_retakes_the_last_quarter_for_the_subtree(tree, make_user, login):
     office = make_user(tree.tpq, Role.OFFICE)
     client = login(office)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/reports/dashboard/TPQ/snapshots/")
+    response = client.post("/reports/dashboard/TPQ/snapshots/")
     assert response.status_code == 302
     quarter = str(Quarter.just_ended(timezone.localdate()))
     taken = QuarterlySnapshot.objects.filter(quarter=quarter)
@@ -141,3 +138,19 @@ def test_snapshot_button_retakes_the_last_quarter_for_the_subtree(
     # a chair may not
     chair = login(make_user(tree.tpq, Role.CHAIR))
     assert chair.post("/reports/dashboard/TPQ/snapshots/").status_code == 404
+
+
+def test_the_office_of_a_sibling_street_gets_404_on_the_targets_page(tree, make_user, login):
+    # given targets set for 东高地's joint union, and the office of 太平桥, its sibling
+    set_target(None, tree.dgd_j1, members=70)
+    client = login(make_user(tree.tpq, Role.OFFICE))
+    # when it opens or posts 东高地's targets page
+    page = client.get(f"/reports/targets/DGD/?year={YEAR}")
+    posted = client.post(f"/reports/targets/DGD/?year={YEAR}", {"DGD-J1-members": 5})
+    # then both are a 404 that names nothing of 东高地, and the target is unchanged
+    for response in (page, posted):
+        assert response.status_code == 404
+        assert "东高地" not in response.content.decode()
+    assert FoundingTarget.objects.get(federation=tree.dgd_j1, year=YEAR).members == 70
+    # while its own street's page opens
+    assert client.get(f"/reports/targets/TPQ/?year={YEAR}").status_code == 200

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from federations.models import Role
 from federations.services import founding_target_set
+from membership.models import Enterprise
 from reports import services
 from reports.models import QuarterlySnapshot
 from reports.periods import Quarter
@@ -188,6 +189,61 @@ def test_dashboard_home_redirects_to_the_users_scope(tree, make_user, login):
     response = client.get("/reports/dashboard/")
     assert response.status_code == 302
     assert response.url == "/reports/dashboard/TPQ/"
+
+
+# --- the snapshot button -----------------------------------------------------------------------
+
+
+@pytest.mark.timeout(10)
+def test_snapshot_button_says_so_when_the_task_queue_is_down(
+    tree, make_user, login, unreachable_broker
+):
+    # given the 太平桥 office, and Redis (the task queue) unreachable
+    client = login(make_user(tree.tpq, Role.OFFICE))
+    # when they ask for the last quarter's snapshots
+    response = client.post("/reports/dashboard/TPQ/snapshots/", follow=True)
+    # then they are back on their dashboard, told in Chinese that the queue is unavailable
+    assert response.status_code == 200
+    assert response.redirect_chain == [("/reports/dashboard/TPQ/", 302)]
+    html = response.content.decode()
+    assert "任务队列暂时不可用，请稍后再试。" in html
+    assert "alert-danger" in html
+    assert "已开始生成" not in html
+    # and no snapshot was taken
+    assert not QuarterlySnapshot.objects.exists()
+
+
+def test_snapshot_button_reports_the_start_when_the_task_is_queued(
+    tree, coverage, make_user, login
+):
+    # given the 太平桥 office (tasks run in-process in the tests)
+    client = login(make_user(tree.tpq, Role.OFFICE))
+    # when they ask for the last quarter's snapshots
+    response = client.post("/reports/dashboard/TPQ/snapshots/", follow=True)
+    # then the dashboard says the snapshots of that quarter are being taken
+    quarter = Quarter.just_ended(timezone.localdate())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"已开始生成 {quarter.label} 的季度快照（太平桥街道总工会 及其下级）。" in html
+    assert "任务队列暂时不可用" not in html
+    # and they were taken, figures included
+    snapshot = QuarterlySnapshot.objects.get(federation=tree.tpq, quarter=str(quarter))
+    assert (
+        snapshot.figures["enterprises"] == Enterprise.objects.filter(jurisdiction=tree.tpq).count()
+    )
+
+
+def test_office_of_a_sibling_street_cannot_take_its_snapshots(tree, make_user, login):
+    # given the office of 东高地
+    client = login(make_user(tree.dgd, Role.OFFICE))
+    # when it asks for the snapshots of 太平桥, its sibling, or of the district above it
+    for code in ("TPQ", "FT"):
+        response = client.post(f"/reports/dashboard/{code}/snapshots/")
+        # then it is a 404 and nothing is taken
+        assert response.status_code == 404
+    assert not QuarterlySnapshot.objects.exists()
+    # and a GET is refused outright
+    assert client.get("/reports/dashboard/DGD/snapshots/").status_code == 405
 
 
 # --- the JSON endpoint --------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from federations.models import Federation
+from federations.permissions import Perm, user_can
 
-from ...cli import USAGE_ERROR, parse_quarter
+from ...cli import USAGE_ERROR, acting_user, add_user_argument, federation_for, parse_quarter
 from ...periods import Quarter
 from ...services import snapshots_fill_missing, snapshots_take_all
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     help = (
         "生成季度快照（冻结各工会组织在季度最后一天的指标）；已有快照会被替换。"
         "不加 --quarter 时取刚结束的季度；--federation 只生成该工会及其下级；"
+        "--user 以该用户身份生成（只限其有权生成报表的范围，并记为生成人）；"
         "--fill-missing 补齐最近八个季度缺少的快照。退出码：0 成功；2 参数错误。"
     )
 
@@ -22,24 +24,32 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fill-missing", action="store_true", help="补齐最近八个季度缺少的快照"
         )
+        add_user_argument(parser)
 
-    def handle(self, *args, quarter, federation, fill_missing, **options):
+    def handle(self, *args, quarter, federation, fill_missing, user, **options):
         if fill_missing:
-            if quarter or federation:
+            if quarter or federation or user:
                 raise CommandError(
-                    "--fill-missing 不能与 --quarter、--federation 同用。", returncode=USAGE_ERROR
+                    _("--fill-missing 不能与 --quarter、--federation、--user 同用。"),
+                    returncode=USAGE_ERROR,
                 )
             taken = snapshots_fill_missing()
-            self.stdout.write(f"已补齐 {len(taken)} 个快照。")
+            self.stdout.write(_("已补齐 %(count)s 个快照。") % {"count": len(taken)})
             return
+        actor = acting_user(user)
+        if actor is not None and not user_can(actor, Perm.RUN_REPORTS):
+            raise CommandError(
+                _("用户“%(username)s”没有生成季度快照的权限。") % {"username": user},
+                returncode=USAGE_ERROR,
+            )
         period = parse_quarter(quarter) if quarter else Quarter.just_ended(timezone.localdate())
         node = None
         if federation:
-            node = Federation.objects.filter(code=federation).first()
-            if node is None:
-                raise CommandError(f"没有代码为“{federation}”的工会组织。", returncode=USAGE_ERROR)
+            node = federation_for(federation, user=actor, perm=Perm.RUN_REPORTS)
         try:
-            taken = snapshots_take_all(quarter=period, federation=node)
+            taken = snapshots_take_all(quarter=period, actor=actor, federation=node)
         except ValidationError as error:
             raise CommandError("；".join(error.messages), returncode=USAGE_ERROR) from None
-        self.stdout.write(f"已生成 {period} 的快照 {len(taken)} 个。")
+        self.stdout.write(
+            _("已生成 %(quarter)s 的快照 %(count)s 个。") % {"quarter": period, "count": len(taken)}
+        )
