@@ -37,11 +37,20 @@ def _width_table() -> dict[int, str]:
 
 _WIDTH = _width_table()
 _SPACES = re.compile(r"\s+")
+# a character cell_text changes: whitespace (or a space at either end), a full-width letter or
+# digit, an invisible character
+_UNCLEAN = re.compile(
+    r"^ | $|[^\S ]|  |[\uff01-\uff5e\u00a0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]"
+)
 
 
 def cell_text(value: Any) -> str:
     """A cell as text: floats that hold whole numbers lose their ".0", dates become ISO dates,
     full-width digits and letters become ASCII, and spaces are trimmed and collapsed."""
+    if type(value) is str:
+        if not _UNCLEAN.search(value):
+            return value  # most cells: nothing to change
+        return _SPACES.sub(" ", value.translate(_WIDTH)).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -56,15 +65,19 @@ def cell_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
-    text = str(value).translate(_WIDTH)
-    return _SPACES.sub(" ", text).strip()
+    text = str(value)
+    if not _UNCLEAN.search(text):
+        return text  # most cells: nothing to change
+    return _SPACES.sub(" ", text.translate(_WIDTH)).strip()
 
 
 def clean_code(value: Any) -> str:
     """A code (工会代码, 信用代码 …): ASCII only, so full NFKC applies (－ becomes -), and no
     spaces anywhere."""
-    text = unicodedata.normalize("NFKC", cell_text(value))
-    return _SPACES.sub("", text)
+    text = cell_text(value)  # spaces already collapsed to single ones
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.replace(" ", "") if " " in text else text
 
 
 def header_text(value: Any) -> str:
