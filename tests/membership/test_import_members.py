@@ -284,3 +284,92 @@ def test_the_command_imports_and_prints_the_counts(enterprises, tmp_path, capsys
     call_command("import_data", "members", str(path))
     assert "导入完成：新建 1，更新 0，未变 0" in capsys.readouterr().out
     assert AuditEvent.objects.get(action=AuditEvent.Action.IMPORT).file_name == "会员.csv"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_killed_in_the_middle_of_an_import_leaves_nothing_written(enterprises, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import psycopg2
+    from django.db import connection
+
+    # given a members file, and the membership table locked by someone else, so that the
+    # import stops in the middle of writing: after the members, before their memberships
+    path = tmp_path / "会员.csv"
+    path.write_bytes(
+        csv(
+            [row(f"会员{n}", make_id_number(serial=100 + n), enterprises.tpq) for n in range(50)],
+            headers=HEADERS,
+        )
+    )
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    locker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"])
+    cursor = locker.cursor()
+    cursor.execute("LOCK TABLE membership_membership IN ACCESS EXCLUSIVE MODE")
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "unionportal.settings.test"}
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen(  # noqa: S603 — our own command
+        [sys.executable, "manage.py", "import_data", "members", str(path)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        # when the import is waiting to write the memberships, it is killed
+        waiting = False
+        for _ in range(200):
+            with locker.cursor() as probe:
+                # (statistics views keep one snapshot per transaction unless cleared)
+                probe.execute("SELECT pg_stat_clear_snapshot()")
+                probe.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                    "AND wait_event_type = 'Lock' AND query LIKE 'COPY membership_membership%%'",
+                    [db["NAME"]],
+                )
+                waiting = probe.fetchone()[0] == 1
+            if waiting or process.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert waiting, "the import never reached the memberships"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        locker.rollback()
+        locker.close()
+    # then none of its members was written
+    assert process.returncode == -signal.SIGKILL
+    assert not Member.objects.exists()
+    assert not Membership.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "first_headers"),
+    [("members", ["姓名", "身份证号", "性别"]), ("enterprises", ["单位名称", "统一社会信用代码"])],
+)
+def test_the_import_page_offers_each_kinds_template(staff, login, kind, first_headers):
+    import io
+
+    import openpyxl
+
+    client = login(staff.tpq)
+    assert client.get(f"/imports/{kind}/").status_code == 200
+    response = client.get(f"/imports/{kind}/template.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[: len(first_headers)] == first_headers
+
+
+def test_a_chair_may_not_import_members(chair, login):
+    client = login(chair)
+    assert client.get("/imports/members/").status_code == 404
+    assert client.get("/imports/members/template.xlsx").status_code == 404
