@@ -81,3 +81,14 @@ def test_admin_writes_go_through_the_services(tree, make_user, login):
     assert response.status_code == 302
     update = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
     assert update.changes == {"employees": [25, 30]}
+
+
+def test_admin_lists_lead_to_the_portal_import(tree, make_user, login):
+    user = admin_staff(make_user, tree.tpq, "view_enterprise", "view_member")
+    client = login(user)
+    enterprises = client.get("/admin/membership/enterprise/").content.decode()
+    members = client.get("/admin/membership/member/").content.decode()
+    assert 'href="/imports/enterprises/">从 Excel 导入' in enterprises
+    assert 'href="/imports/members/">从 Excel 导入' in members
+    # and the import page takes the same user, in the same scope
+    assert client.get("/imports/members/").status_code == 200
