@@ -6,7 +6,6 @@ check characters, statuses agree with their history rows, members never outnumbe
 """
 
 import datetime
-import io
 import random
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from federations.models import Federation
 
+from .bulk import copy_rows
 from .codelists import Education, HouseholdType, PoliticalStatus, SkillLevel
 from .models import Enterprise, Member, Membership, UnionStatusChange
 from .validators import credit_code_check_character, id_check_character
@@ -53,15 +53,6 @@ def id_number_for(index: int) -> str:
 def credit_code_for(index: int) -> str:
     body = f"91110106{index:09d}"
     return body + credit_code_check_character(body)
-
-
-def _copy(cursor, table, columns, rows):
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join("\\N" if v is None else str(v) for v in row))
-        buffer.write("\n")
-    buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
 def _next_id(cursor, table):
@@ -177,8 +168,7 @@ def generate(plan: ScalePlan, *, today=None, log=print):
                 now,
             )
         )
-    _copy(
-        cursor,
+    copy_rows(
         enterprise_table,
         [
             "id",
@@ -199,8 +189,7 @@ def generate(plan: ScalePlan, *, today=None, log=print):
         ],
         enterprise_rows,
     )
-    _copy(
-        cursor,
+    copy_rows(
         UnionStatusChange._meta.db_table,
         [
             "enterprise_id",
@@ -273,8 +262,7 @@ def generate(plan: ScalePlan, *, today=None, log=print):
                     now,
                 )
             )
-        _copy(
-            cursor,
+        copy_rows(
             member_table,
             [
                 "id",
@@ -297,8 +285,7 @@ def generate(plan: ScalePlan, *, today=None, log=print):
             ],
             members,
         )
-        _copy(
-            cursor,
+        copy_rows(
             membership_table,
             [
                 "member_id",
