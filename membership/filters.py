@@ -7,12 +7,16 @@ answers 404, as for any object outside the scope.
 """
 
 import math
+from html import escape
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from federations.models import Federation
 
 from .codelists import EconomicType
 from .models import Enterprise
@@ -45,42 +49,63 @@ class FlagInput(forms.CheckboxInput):
 
 class FastSelect(forms.Select):
     """A select whose options are built in Python rather than one template each: a district's
-    scope lists hundreds of federations, which the template way takes tens of ms to render."""
+    scope lists hundreds of federations, which the template way takes tens of ms to render.
+    `option_pairs` ((value, label), …) are kept as given, not normalised like `choices`."""
+
+    def __init__(self, attrs=None, option_pairs=()):
+        super().__init__(attrs)
+        self.option_pairs = list(option_pairs)
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         selected = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (code, mark_safe(" selected") if str(code) == selected else "", label)  # noqa: S308
-                for code, label in self.choices
-            ),
+        # the standard library's escape (what Django's wraps) and one join: format_html per
+        # option costs ~10 µs, 6 ms for a district's 631 federations
+        options = "".join(
+            f'<option value="{escape(str(code))}"'
+            f"{' selected' if str(code) == selected else ''}>{escape(str(label))}</option>"
+            for code, label in self.option_pairs
         )
-        return format_html("<select{}>{}</select>", flatatt(attrs), options)
+        return format_html("<select{}>{}</select>", flatatt(attrs), mark_safe(options))  # noqa: S308
 
 
-class FederationFilterField(forms.ChoiceField):
+class FederationFilterField(forms.Field):
     """A federation in the user's scope, by code, shown indented as in the tree. Cleans to the
-    Federation (one query for choices and cleaning alike)."""
+    Federation (one query for options and cleaning alike).
+
+    The federations are read as tuples and only the chosen one becomes a model instance (with the
+    fields below; others load on access): a district's scope has hundreds of federations, and
+    building an instance and a normalised choice for each cost ~8 ms of every list page."""
+
+    FIELDS = ("id", "path", "depth", "code", "name", "kind")
+    default_error_messages = forms.ChoiceField.default_error_messages
 
     def __init__(self, *, user, **kwargs):
-        self.federations = {f.code: f for f in federations_for_filter(user=user)}
-        top = min((f.depth for f in self.federations.values()), default=1)
-        choices = [("", _("全部"))] + [
-            (code, f"{'　' * (f.depth - top)}{f.name}") for code, f in self.federations.items()
+        rows = federations_for_filter(user=user).values_list(*self.FIELDS)
+        self.db = rows.db
+        self.federations = {row[3]: row for row in rows}
+        top = min((row[2] for row in self.federations.values()), default=1)
+        options = [("", _("全部"))] + [
+            (code, f"{'　' * (depth - top)}{name}")
+            for code, (_pk, _path, depth, _code, name, _kind) in self.federations.items()
         ]
-        super().__init__(
-            choices=choices,
-            required=False,
-            widget=FastSelect(attrs={"class": "form-select"}),
-            **kwargs,
-        )
+        widget = FastSelect(attrs={"class": "form-select"}, option_pairs=options)
+        super().__init__(required=False, widget=widget, **kwargs)
+
+    def to_python(self, value):
+        return "" if value in self.empty_values else str(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in self.federations:
+            message = self.error_messages["invalid_choice"]
+            raise ValidationError(message, code="invalid_choice", params={"value": value})
 
     def clean(self, value):
         code = super().clean(value)
-        return self.federations.get(code)
+        if not code:
+            return None
+        return Federation.from_db(self.db, self.FIELDS, self.federations[code])
 
 
 class ListFilterForm(forms.Form):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
 from federations.models import Role
+from federations.permissions import Perm, user_can
 from membership import services
 from membership.codelists import EconomicType, Sex
 from membership.models import Enterprise, Member, Membership
@@ -459,6 +460,71 @@ def test_member_list_query_count_does_not_grow_with_rows(
     assert len(many.captured_queries) == len(few.captured_queries) + 1
     with django_assert_max_num_queries(10):
         client.get("/membership/members/", {"q": ID_WITH_X.lower()})
+
+
+def test_the_lists_show_exactly_what_visible_to_and_in_scope_select(tree, staff, make_user, client):
+    # given an enterprise with two members in each of two streets and a town
+    for federation in (tree.tpq, tree.dgd, tree.wz):
+        enterprise = EnterpriseFactory(jurisdiction=federation)
+        MemberFactory(enterprise=enterprise)
+        MemberFactory(enterprise=enterprise)
+    users = [
+        make_user(None, username="root", is_superuser=True),
+        staff.district,
+        staff.tpq,
+        make_user(tree.tpq_j1, Role.STAFF, username="joint_staff"),  # no enterprise below it
+        make_user(tree.wz, Role.OFFICE, username="wz_office"),
+    ]
+    pages = [
+        ("/membership/members/", Member, r'href="/membership/members/(\d+)/"'),
+        ("/membership/enterprises/", Enterprise, r'href="/membership/enterprises/(\d+)/"'),
+    ]
+    for user in users:
+        client.force_login(user)
+        for url, model, link in pages:
+            for federation in (None, tree.district, tree.tpq, tree.wz):
+                # when the user opens the list, narrowed to a federation or not
+                query = {"federation": federation.code} if federation else {}
+                response = client.get(url, query)
+                # then a federation outside the scope is a 404, and otherwise the page shows the
+                # rows the scoping QuerySet methods select, no more, no fewer
+                expected = model.objects.visible_to(user)
+                if federation is not None:
+                    if not user_can(user, Perm.VIEW, federation):
+                        assert response.status_code == 404, (user, url, federation)
+                        continue
+                    expected = expected.in_scope(federation)
+                shown = {int(pk) for pk in re.findall(link, response.content.decode())}
+                assert shown == set(expected.values_list("pk", flat=True)), (user, url, federation)
+
+
+@pytest.mark.parametrize(
+    ("url", "row"),
+    [("/membership/members/", "member-row"), ("/membership/enterprises/", "enterprise-row")],
+)
+@pytest.mark.parametrize("code", ["TPQ", "TPQ-J1"])
+def test_a_federation_filter_costs_no_extra_query(
+    staff, tree, client, django_assert_max_num_queries, url, row, code
+):
+    # given the district's staff and members of an enterprise covered by 太平桥's joint union
+    client.force_login(staff.district)
+    covered = EnterpriseFactory(
+        jurisdiction=tree.tpq,
+        union_status=Status.JOINT,
+        joint_union=tree.tpq_j1,
+        union_since=D(2021, 1, 1),
+    )
+    for _n in range(3):
+        MemberFactory(enterprise=covered)
+    with CaptureQueriesContext(connection) as unfiltered:
+        client.get(url)
+    # when they narrow the list to a street or a joint union
+    with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as filtered:
+        response = client.get(url, {"federation": code})
+    # then the rows are there, the choice is kept, and it costs the queries of the whole list
+    assert _rows(response, row) >= 1
+    assert f'<option value="{code}" selected>' in response.content.decode()
+    assert len(filtered.captured_queries) == len(unfiltered.captured_queries)
 
 
 # --- detail pages -------------------------------------------------------------------------------
