@@ -310,13 +310,19 @@ class _EnterpriseCheck:
         self.errors: list[RowError] = []
         self.cells = _Cells()
         self.today = timezone.localdate()
+        self.scope: dict[str, bool] = {}
+        present = table.present
+        self.required = [c.key for c in importer.columns if c.value_required and c.key in present]
+        self.has_joint = "joint_union" in present
+        self.has_since = "union_since" in present
 
     def run(self) -> Plan:
         rows = list(self.table)
-        codes = {clean_code(row.raw("jurisdiction")) for row in rows}
-        codes |= {clean_code(row.raw("joint_union")) for row in rows}
+        read = self.cells.read
+        codes = {read("code", row.raw("jurisdiction"), clean_code) for row in rows}
+        codes |= {read("code", row.raw("joint_union"), clean_code) for row in rows}
         self.federations = {f.code: f for f in Federation.objects.filter(code__in=codes - {""})}
-        credit_codes = {clean_code(row.raw("credit_code")).upper() for row in rows}
+        credit_codes = {read("credit_code", row.raw("credit_code"), _code) for row in rows}
         self.existing = {
             e.credit_code: e
             for e in Enterprise.objects.filter(credit_code__in=credit_codes).select_related(
@@ -335,12 +341,19 @@ class _EnterpriseCheck:
         self.errors.append(self.importer.error(row, key, str(message), value=value))
 
     def may_import(self, federation: Federation) -> bool:
-        return self.user is None or user_can(self.user, Perm.IMPORT_RECORDS, federation)
+        if self.user is None:
+            return True
+        allowed = self.scope.get(federation.path)
+        if allowed is None:
+            allowed = self.scope[federation.path] = user_can(
+                self.user, Perm.IMPORT_RECORDS, federation
+            )
+        return allowed
 
     def federation(self, row, key: str) -> Federation | None:
         """The federation a code cell names, if it exists and lies in the user's scope; an
         error otherwise (outside the scope reads as not found)."""
-        code = clean_code(row.raw(key))
+        code = self.cells.read("code", row.raw(key), clean_code)
         federation = self.federations.get(code)
         if federation is None or not self.may_import(federation):
             self.fail(
@@ -354,14 +367,15 @@ class _EnterpriseCheck:
     def check(self, row, seen: dict[str, int]) -> Action | None:
         table = self.table
         before = len(self.errors)
-        self.errors.extend(self.importer.missing_values(row, present=table.present))
-        missing = {error.column for error in self.errors[before:]}
+        missing = {key for key in self.required if not row.text(key)}
+        for key in missing:
+            self.fail(row, key, _("必填，不能为空。"), value="")
 
         def has(key):
-            return self.importer.header(key) not in missing
+            return key not in missing
 
         values: dict[str, Any] = {}
-        credit_code = clean_code(row.raw("credit_code")).upper()
+        credit_code = self.cells.read("credit_code", row.raw("credit_code"), _code)
         if has("credit_code"):
             try:
                 validate_credit_code(credit_code)
@@ -404,7 +418,7 @@ class _EnterpriseCheck:
             self.read_choice(row, "industry", Industry, values)
         if table.has("employees") and row.text("employees"):
             try:
-                employees = parse_int_cell(row.raw("employees"))
+                employees = self.cells.read("employees", row.raw("employees"), parse_int_cell)
                 if employees < 0:
                     raise CellError(_("职工人数不能为负数。"))
                 values["employees"] = employees
@@ -432,10 +446,11 @@ class _EnterpriseCheck:
         """(status, joint union, date) the row states, None when it states none; errors for an
         impossible combination."""
         text = row.text("union_status") if self.table.has("union_status") else ""
-        joint_code = clean_code(row.raw("joint_union")) if self.table.has("joint_union") else ""
+        read = self.cells.read
+        joint_code = read("code", row.raw("joint_union"), clean_code) if self.has_joint else ""
         try:
             since = (
-                parse_date_cell(row.raw("union_since")) if self.table.has("union_since") else None
+                read("date", row.raw("union_since"), parse_date_cell) if self.has_since else None
             )
         except CellError as error:
             self.fail(row, "union_since", str(error))
