@@ -302,17 +302,40 @@ class EnterpriseImporter(Importer):
             raise RowErrors(errors)
 
 
-class _EnterpriseCheck:
-    def __init__(self, *, importer: EnterpriseImporter, table: Table, user) -> None:
+class _RowCheck:
+    """The validation of one file: the rows, the database's view of them, every error found."""
+
+    def __init__(self, *, importer: Importer, table: Table, user) -> None:
         self.importer = importer
         self.table = table
         self.user = user
         self.errors: list[RowError] = []
         self.cells = _Cells()
         self.today = timezone.localdate()
-        self.scope: dict[str, bool] = {}
+        self.scope: dict[str, bool] = {}  # federation path → may the user import there
         present = table.present
         self.required = [c.key for c in importer.columns if c.value_required and c.key in present]
+
+    def fail(self, row, key: str, message, value=None) -> None:
+        self.errors.append(self.importer.error(row, key, str(message), value=value))
+
+    def may_import_at(self, path: str | None) -> bool:
+        if self.user is None:
+            return True
+        if path is None:
+            return False
+        allowed = self.scope.get(path)
+        if allowed is None:
+            allowed = self.scope[path] = user_can(
+                self.user, Perm.IMPORT_RECORDS, Federation(path=path)
+            )
+        return allowed
+
+
+class _EnterpriseCheck(_RowCheck):
+    def __init__(self, *, importer: EnterpriseImporter, table: Table, user) -> None:
+        super().__init__(importer=importer, table=table, user=user)
+        present = table.present
         self.has_joint = "joint_union" in present
         self.has_since = "union_since" in present
 
@@ -337,18 +360,8 @@ class _EnterpriseCheck:
                 plan.actions.append(action)
         return plan
 
-    def fail(self, row, key: str, message, value=None) -> None:
-        self.errors.append(self.importer.error(row, key, str(message), value=value))
-
     def may_import(self, federation: Federation) -> bool:
-        if self.user is None:
-            return True
-        allowed = self.scope.get(federation.path)
-        if allowed is None:
-            allowed = self.scope[federation.path] = user_can(
-                self.user, Perm.IMPORT_RECORDS, federation
-            )
-        return allowed
+        return self.may_import_at(federation.path)
 
     def federation(self, row, key: str) -> Federation | None:
         """The federation a code cell names, if it exists and lies in the user's scope; an
@@ -792,17 +805,10 @@ class MemberImporter(Importer):
             raise RowErrors(errors)
 
 
-class _MemberCheck:
+class _MemberCheck(_RowCheck):
     def __init__(self, *, importer: MemberImporter, table: Table, user) -> None:
-        self.importer = importer
-        self.table = table
-        self.user = user
-        self.errors: list[RowError] = []
-        self.cells = _Cells()
-        self.scope: dict[str, bool] = {}
-        self.today = timezone.localdate()
+        super().__init__(importer=importer, table=table, user=user)
         present = table.present
-        self.required = [c.key for c in importer.columns if c.value_required and c.key in present]
         readers = {
             "sex": _choice_reader(Sex),
             "phone": clean_code,
@@ -857,20 +863,6 @@ class _MemberCheck:
             if action is not None:
                 plan.actions.append(action)
         return plan
-
-    def fail(self, row, key: str, message, value=None) -> None:
-        self.errors.append(self.importer.error(row, key, str(message), value=value))
-
-    def may_import(self, path: str | None) -> bool:
-        if self.user is None:
-            return True
-        if path is None:
-            return False
-        allowed = self.scope.get(path)
-        if allowed is None:
-            allowed = user_can(self.user, Perm.IMPORT_RECORDS, Federation(path=path))
-            self.scope[path] = allowed
-        return allowed
 
     def read_id_number(self, row) -> str | None:
         raw = row.raw("id_number")
@@ -960,7 +952,7 @@ class _MemberCheck:
 
         code = cells.read("enterprise", values["enterprise"], _code)
         enterprise = self.enterprises.get(code)
-        if enterprise is None or not self.may_import(enterprise[1]):
+        if enterprise is None or not self.may_import_at(enterprise[1]):
             self.fail(
                 row,
                 "enterprise",
@@ -1084,7 +1076,7 @@ class _MemberCheck:
                 return None
             plan.op, plan.joined_on = MemberOp.JOIN, joined_on
             changes.append(Change(self.importer.header("joined_on"), "", joined_on.isoformat()))
-        if plan.op == MemberOp.UPDATE and not self.may_import(
+        if plan.op == MemberOp.UPDATE and not self.may_import_at(
             member["current_enterprise__jurisdiction__path"]
         ):
             self.fail(row, "enterprise", _("该会员不在您的管辖范围内。"))

@@ -8,38 +8,15 @@ that does not exist (scoping fails closed)."""
 import datetime
 import unicodedata
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.commands import USAGE_ERROR
 from federations.models import Federation
 from federations.permissions import federations_where
 
 from .periods import Quarter
-
-USAGE_ERROR = 2  # bad arguments, an unknown user or an unknown federation code
-
-
-def add_user_argument(parser):
-    parser.add_argument(
-        "--user",
-        metavar="USERNAME",
-        help=_("以该用户的身份和管辖范围运行；不指定时以运维身份运行（不限范围）"),
-    )
-
-
-def acting_user(username: str | None):
-    """The active user named by --user; None (the operator) without it."""
-    if username is None:
-        return None
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(
-            _("找不到用户“%(username)s”（或该用户已停用）。") % {"username": username},
-            returncode=USAGE_ERROR,
-        )
-    return user
 
 
 def federation_for(code: str, *, user, perm) -> Federation:

@@ -6,10 +6,10 @@ written), 2 usage errors (unknown kind or user, missing file, bad arguments).
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from common.commands import acting_user
 from imports import registry
 from imports.base import Op
 from imports.errors import ImportFileError
@@ -90,15 +90,8 @@ class Command(BaseCommand):
             )
 
     def acting_user(self, username: str | None, importer_class):
-        if username is None:
-            return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(
-                _("找不到用户“%(username)s”（或该用户已停用）。") % {"username": username},
-                returncode=USAGE,
-            )
-        if not importer_class.allowed(user):
+        user = acting_user(username)
+        if user is not None and not importer_class.allowed(user):
             raise CommandError(
                 _("用户“%(username)s”没有导入“%(label)s”的权限。")
                 % {"username": username, "label": importer_class.label},

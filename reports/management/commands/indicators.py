@@ -3,10 +3,11 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from common.commands import acting_user, add_user_argument
 from federations.permissions import Perm
 from membership.selectors import format_rate
 
-from ...cli import acting_user, add_user_argument, federation_for, parse_as_of, table
+from ...cli import federation_for, parse_as_of, table
 from ...selectors import FIGURE_KEYS, FIGURE_LABELS, indicators
 
 

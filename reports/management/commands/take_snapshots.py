@@ -3,9 +3,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.commands import USAGE_ERROR, acting_user, add_user_argument
 from federations.permissions import Perm, user_can
 
-from ...cli import USAGE_ERROR, acting_user, add_user_argument, federation_for, parse_quarter
+from ...cli import federation_for, parse_quarter
 from ...periods import Quarter
 from ...services import snapshots_fill_missing, snapshots_take_all
 
