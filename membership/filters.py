@@ -114,6 +114,8 @@ class ListFilterForm(forms.Form):
 
     sorts: dict = {}
     default_sort = ""
+    # fields `described` leaves to the subclass (which describes them together)
+    described_apart: tuple = ()
 
     def __init__(self, data, *, user, **kwargs):
         super().__init__(data, **kwargs)
@@ -142,7 +144,7 @@ class ListFilterForm(forms.Form):
         parts = []
         for name, value in self.filters().items():
             field = self.fields[name]
-            if name == "sort" or value is None or value == "":
+            if name == "sort" or name in self.described_apart or value is None or value == "":
                 continue
             if isinstance(field, forms.BooleanField):
                 if not value:
@@ -165,9 +167,18 @@ class ListFilterForm(forms.Form):
 
 
 class EnterpriseFilterForm(ListFilterForm):
-    field_order = ["q", "federation", "status", "economic_type", "large"]
+    field_order = [
+        "q",
+        "federation",
+        "status",
+        "economic_type",
+        "large",
+        "became_independent_from",
+        "became_independent_to",
+    ]
     sorts = ENTERPRISE_SORTS
     default_sort = ENTERPRISE_DEFAULT_SORT
+    described_apart = ("became_independent_from", "became_independent_to")
 
     q = forms.CharField(
         label=_("搜索"),
@@ -190,6 +201,38 @@ class EnterpriseFilterForm(ListFilterForm):
         label=_("经济类型"), required=False, choices=[("", _("全部")), *EconomicType.choices]
     )
     large = forms.BooleanField(label=_("百人以上企业"), required=False, widget=FlagInput)
+    # 新建独立工会 over a period (the dashboard's links: `became_independent_from=2026-01-01&
+    # became_independent_to=2026-09-30`), by `EnterpriseQuerySet.became_independent`
+    became_independent_from = forms.DateField(
+        label=_("成为独立工会自"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    became_independent_to = forms.DateField(
+        label=_("至"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    @property
+    def has_independent_period(self) -> bool:
+        """The 新建独立工会 period is given (the page then shows its two fields)."""
+        return any(self.data.get(name) for name in self.described_apart)
+
+    def described(self) -> list[str]:
+        parts = super().described()
+        data = self.filters()
+        first, last = data.get("became_independent_from"), data.get("became_independent_to")
+        if first and last:
+            period = _("%(first)s 至 %(last)s") % {"first": first, "last": last}
+        elif first:
+            period = _("%(first)s 起") % {"first": first}
+        elif last:
+            period = _("截至 %(last)s") % {"last": last}
+        else:
+            return parts
+        label = _("新建独立工会（独立建会或由联合工会覆盖升级）")
+        return [*parts, f"{label}：{period}"]
 
     def selector_kwargs(self) -> dict:
         data = self.filters()
@@ -199,6 +242,8 @@ class EnterpriseFilterForm(ListFilterForm):
             "status": data.get("status", ""),
             "large": data.get("large", False),
             "economic_type": data.get("economic_type", ""),
+            "became_independent_from": data.get("became_independent_from"),
+            "became_independent_to": data.get("became_independent_to"),
             "sort": self.sort(),
         }
 

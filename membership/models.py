@@ -18,7 +18,7 @@ always named (`in_scope`, `visible_to`).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +80,20 @@ class EnterpriseQuerySet(models.QuerySet):
     def covered_by(self, joint_union):
         """Covered today by this joint union."""
         return self.filter(union_status=Enterprise.UnionStatus.JOINT, joint_union=joint_union)
+
+    def became_independent(self, first_day=None, last_day=None):
+        """Enterprises whose union status became INDEPENDENT between `first_day` and `last_day`
+        (both included; None leaves that end open): a union founded independently or upgraded
+        from joint coverage, dated by the change's `effective_on`. Each enterprise once, however
+        many such changes it had (新建独立工会, a flow over a period). Whatever its status today."""
+        changes = UnionStatusChange.objects.filter(
+            enterprise=OuterRef("pk"), status=Enterprise.UnionStatus.INDEPENDENT
+        )
+        if first_day is not None:
+            changes = changes.filter(effective_on__gte=first_day)
+        if last_day is not None:
+            changes = changes.filter(effective_on__lte=last_day)
+        return self.filter(Exists(changes))
 
     def with_status_on(self, on, *, details=True):
         """Annotate the union status on date `on`: `status_on` (a UnionStatus value, NONE when

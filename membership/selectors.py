@@ -6,6 +6,7 @@ left by D (`left_on` empty or after D). Enterprise details — jurisdiction, emp
 history: counts on a past date use today's values for them.
 """
 
+import datetime
 import re
 import unicodedata
 from typing import NamedTuple
@@ -241,6 +242,8 @@ def enterprise_list(
     status: str = "",
     large: bool = False,
     economic_type: str = "",
+    became_independent_from: datetime.date | None = None,
+    became_independent_to: datetime.date | None = None,
     sort: str = "",
 ):
     """Enterprises the user may see (those of `Enterprise.objects.visible_to(user)`, selected by
@@ -250,6 +253,9 @@ def enterprise_list(
     search: name contains the text, or the credit code starts with it (the whole code: equal).
     federation: its subtree (by jurisdiction); a joint union: the enterprises it covers.
     status: a UnionStatus value, or "unionized" (JOINT or INDEPENDENT).
+    became_independent_from / _to: whose union became INDEPENDENT (founded or upgraded) in that
+    period, both ends included, either open (`EnterpriseQuerySet.became_independent`, the rule of
+    the dashboard's 新建独立工会).
     """
     joint = federation is not None and federation.kind == Federation.Kind.JOINT
     scope = _scope_ids(user=user, within=None if joint else federation)
@@ -277,6 +283,8 @@ def enterprise_list(
         queryset = queryset.large()
     if economic_type:
         queryset = queryset.filter(economic_type=economic_type)
+    if became_independent_from is not None or became_independent_to is not None:
+        queryset = queryset.became_independent(became_independent_from, became_independent_to)
     return queryset.order_by(*ENTERPRISE_SORTS.get(sort, ENTERPRISE_SORTS[ENTERPRISE_DEFAULT_SORT]))
 
 

@@ -3,7 +3,7 @@ previous quarter's snapshot and the list each number links to, the breakdown tab
 progress and the data of the charts. No queries of its own beyond those it calls."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -112,6 +112,17 @@ def list_url(bases, key, code, **extra):
     return f"{bases[name]}?{urlencode(params)}"
 
 
+def new_independent_url(bases, code, period):
+    """The enterprises a 新建独立工会 figure counts: those of `code`'s subtree whose union became
+    independent during `period` (the list's filter applies the selectors' rule)."""
+    params = {
+        "federation": code,
+        "became_independent_from": period.first_day.isoformat(),
+        "became_independent_to": period.last_day.isoformat(),
+    }
+    return f"{bases['enterprises']}?{urlencode(params)}"
+
+
 def shown(key, counts):
     """A figure as printed: "1,234", or a rate "96.3%" / "—"."""
     if key in RATE_PARTS:
@@ -178,6 +189,7 @@ class TableRow:
     covered_only: bool = False
     new_independent: int | None = None
     target_new: int | None = None
+    new_independent_url: str = ""  # the enterprises it counts ("" when not linked)
 
 
 @dataclass
@@ -219,7 +231,7 @@ def dashboard_url(code, on, is_today):
     return url if is_today else f"{url}?{urlencode({'on': on.isoformat()})}"
 
 
-def table_row(row, bases, on, is_today) -> TableRow:
+def table_row(row, bases, on, is_today, period) -> TableRow:
     code = row.code
     figures = row.figures
     cells = [
@@ -227,9 +239,11 @@ def table_row(row, bases, on, is_today) -> TableRow:
         for key in TABLE_KEYS
     ]
     if row.federation is None:
+        # (no list holds only the enterprises registered at the federation itself: not linked)
         return TableRow(
             _("本级直属企业"), "", "", "", cells, new_independent=row.new_independent_unions
         )
+    linked = row.new_independent_unions is not None
     return TableRow(
         row.federation.name,
         row.federation.kind_label,
@@ -239,7 +253,22 @@ def table_row(row, bases, on, is_today) -> TableRow:
         covered_only=row.covered_only,
         new_independent=row.new_independent_unions,
         target_new=row.target.new_independent_unions if row.target else None,
+        new_independent_url=new_independent_url(bases, code, period) if linked else "",
     )
+
+
+def progress_with_urls(progress, bases, federation, period):
+    """The target progress, each figure linking to the list it counts (a joint union counts no
+    new independent unions of its own: that figure is not linked)."""
+    code = federation.code
+    urls = {
+        "new_independent_unions": (
+            "" if federation.is_joint else new_independent_url(bases, code, period)
+        ),
+        "large_enterprises_unionized": list_url(bases, "large_enterprises_unionized", code),
+        "members": list_url(bases, "members", code),
+    }
+    return [replace(p, url=urls[p.key]) for p in progress]
 
 
 def build(*, user, federation, on, today) -> Dashboard:
@@ -275,19 +304,21 @@ def build(*, user, federation, on, today) -> Dashboard:
         f"{bases['enterprises']}?{urlencode({'federation': code, 'status': 'none'})}",
         Change("", "none"),
     )
-    rows = [table_row(row, bases, on, is_today) for row in result.rows]
+    period = result.period
+    rows = [table_row(row, bases, on, is_today, period) for row in result.rows]
     if result.own is not None:
-        rows.append(table_row(result.own, bases, on, is_today))
+        rows.append(table_row(result.own, bases, on, is_today, period))
     target, targets_summed = result.target, False
     if target is None:
         target = selectors.children_targets_summed(result)
         targets_summed = target is not None
     total = selectors.Row(federation, result.total, result.new_independent_unions, target)
-    total_row = table_row(total, bases, on, is_today)
+    total_row = table_row(total, bases, on, is_today, period)
     total_row.name = _("合计")
     progress = selectors.target_progress(
         target=target, counts=result.total, new_independent=result.new_independent_unions
     )
+    progress = progress_with_urls(progress, bases, federation, period)
     charts = chart_data(federation, result, quarters, snapshots, bases, on, is_today)
     return Dashboard(
         federation=federation,

@@ -184,19 +184,18 @@ def new_independent_unions(*, federation: Federation, period: Period) -> int:
 
 
 def _new_independent_by_path(federation, period) -> dict[str, int]:
-    """{jurisdiction path: new independent unions in `period`}, one grouped query."""
+    """{jurisdiction path: new independent unions in `period`}, one grouped query. The rule is
+    `EnterpriseQuerySet.became_independent`, which the enterprise list filters by too
+    (`became_independent_from` / `_to`), so each figure links to exactly the enterprises it
+    counts."""
     if federation.is_joint:
         return {}
     rows = (
-        UnionStatusChange.objects.filter(
-            status=Status.INDEPENDENT,
-            effective_on__gte=period.first_day,
-            effective_on__lte=period.last_day,
-            enterprise__jurisdiction__path__startswith=federation.path,
-        )
+        Enterprise.objects.in_scope(federation)
+        .became_independent(period.first_day, period.last_day)
         .order_by()
-        .values(path=F("enterprise__jurisdiction__path"))
-        .annotate(n=Count("enterprise_id", distinct=True))
+        .values(path=F("jurisdiction__path"))
+        .annotate(n=Count("pk"))
     )
     return {row["path"]: row["n"] for row in rows}
 
@@ -488,6 +487,7 @@ class Progress:
     target: int
     actual: int
     unit: str
+    url: str = ""  # the list behind `actual` (set by the dashboard)
 
     @property
     def ratio(self) -> float | None:

@@ -110,6 +110,16 @@ def test_chair_opens_the_dashboard_and_a_kpi_leads_to_its_list(
     assert len(names) == 3
     assert not any("未建会公司" in name for name in names)
 
+    # when they go back and click the year's new independent unions (none this year)
+    page.go_back()
+    page.get_by_test_id("new-independent-total").click()
+    # then the enterprise list says it shows the enterprises whose union became independent
+    # this year, and there are none
+    page.wait_for_url("**/membership/enterprises/?federation=FT&became_independent_from=*")
+    assert "新建独立工会" in page.get_by_test_id("filters-described").inner_text()
+    assert page.get_by_test_id("empty").is_visible()
+    assert page.get_by_test_id("enterprise-row").count() == 0
+
     # when they go back and drill down into 太平桥
     page.go_back()
     page.get_by_test_id("breakdown").get_by_role("link", name="太平桥街道总工会").click()

@@ -245,6 +245,104 @@ def test_enterprise_filters_compose_as_a_shareable_url(
     assert {name for name in names if name in html} == expected
 
 
+@pytest.fixture
+def independent_history(tree):
+    """太平桥: 早独立 its own union since 2023-12-31; 升级 covered from 2022, its own union from
+    2024-03-01; 新独立 founded its own union on 2024-07-01 and dissolved it on 2024-10-01;
+    仍联合 covered from 2024-02-01."""
+    own_union = {"jurisdiction": tree.tpq, "union_status": Status.INDEPENDENT}
+    EnterpriseFactory(name="早独立公司", union_since=D(2023, 12, 31), **own_union)
+    upgraded = EnterpriseFactory(
+        jurisdiction=tree.tpq,
+        name="升级公司",
+        union_status=Status.JOINT,
+        joint_union=tree.tpq_j1,
+        union_since=D(2022, 5, 1),
+    )
+    services.union_upgrade(actor=None, enterprise=upgraded, on=D(2024, 3, 1))
+    dissolved = EnterpriseFactory(name="新独立公司", union_since=D(2024, 7, 1), **own_union)
+    services.union_dissolve(actor=None, enterprise=dissolved, on=D(2024, 10, 1), note="停业")
+    EnterpriseFactory(
+        jurisdiction=tree.tpq,
+        name="仍联合公司",
+        union_status=Status.JOINT,
+        joint_union=tree.tpq_j1,
+        union_since=D(2024, 2, 1),
+    )
+
+
+INDEPENDENT_HISTORY = {"早独立公司", "升级公司", "新独立公司", "仍联合公司"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # founded or upgraded during 2024, whatever the status today
+        (
+            "became_independent_from=2024-01-01&became_independent_to=2024-12-31",
+            {"升级公司", "新独立公司"},
+        ),
+        # both ends included
+        (
+            "became_independent_from=2023-12-31&became_independent_to=2024-03-01",
+            {"早独立公司", "升级公司"},
+        ),
+        ("became_independent_from=2024-03-02&became_independent_to=2024-06-30", set()),
+        # an open end
+        ("became_independent_to=2023-12-31", {"早独立公司"}),
+        ("became_independent_from=2024-07-01", {"新独立公司"}),
+        # composes with the other filters
+        ("became_independent_from=2024-01-01&status=independent", {"升级公司"}),
+        ("became_independent_from=2024-01-01&federation=DGD", set()),
+        # a date that is no date is ignored
+        ("became_independent_from=2024-13-01", INDEPENDENT_HISTORY),
+    ],
+)
+def test_enterprise_list_filters_by_becoming_independent_in_a_period(
+    staff, independent_history, client, query, expected
+):
+    # given 太平桥's union history, when the district's staff open the list for a period
+    client.force_login(staff.district)
+    html = client.get(f"/membership/enterprises/?{query}").content.decode()
+    # then exactly the enterprises whose union became independent in it show
+    assert {name for name in INDEPENDENT_HISTORY if name in html} == expected
+
+
+def test_the_independent_period_is_described_and_kept(staff, independent_history, client):
+    client.force_login(staff.district)
+    query = "federation=TPQ&became_independent_from=2024-01-01&became_independent_to=2024-12-31"
+    html = client.get(f"/membership/enterprises/?{query}").content.decode()
+    # the filters in force are described in words
+    described = re.search(r'data-testid="filters-described">([^<]*)</p>', html)[1]
+    assert described == (
+        "筛选条件：所属工会：太平桥街道总工会；"
+        "新建独立工会（独立建会或由联合工会覆盖升级）：2024-01-01 至 2024-12-31"
+    )
+    # the period stays in the form (a new search keeps it) and can be taken off
+    assert 'name="became_independent_from" value="2024-01-01"' in html
+    assert 'name="became_independent_to" value="2024-12-31"' in html
+    assert 'href="?federation=TPQ"' in html
+    # without the period the form does not show its fields
+    html = client.get("/membership/enterprises/?federation=TPQ").content.decode()
+    assert 'data-testid="independent-period"' not in html
+    assert "新建独立工会" not in html
+
+
+def test_the_independent_period_costs_no_extra_query(
+    staff, independent_history, client, django_assert_max_num_queries
+):
+    client.force_login(staff.district)
+    with CaptureQueriesContext(connection) as unfiltered:
+        client.get("/membership/enterprises/")
+    with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as filtered:
+        response = client.get(
+            "/membership/enterprises/",
+            {"became_independent_from": "2024-01-01", "became_independent_to": "2024-12-31"},
+        )
+    assert _rows(response, "enterprise-row") == 2
+    assert len(filtered.captured_queries) == len(unfiltered.captured_queries)
+
+
 def test_enterprise_search_by_credit_code_prefix_and_exact(staff, tpq_enterprises, client):
     client.force_login(staff.tpq)
     target = tpq_enterprises["none"]

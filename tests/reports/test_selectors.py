@@ -4,8 +4,9 @@ import json
 import pytest
 from django.utils import timezone
 
+from federations.models import Federation, Role
 from membership import services
-from membership.selectors import coverage_counts
+from membership.selectors import coverage_counts, enterprise_list
 from reports import selectors
 from reports.periods import Period
 from tests.membership.factories import EnterpriseFactory, MemberFactory
@@ -185,6 +186,35 @@ def test_new_independent_unions_count_foundings_and_upgrades_in_the_period(tree,
         "TPQ": 0,
         "WZ": 0,
     }
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        Period.year(2023),
+        Period.year(2024),
+        Period(D(2023, 6, 1), D(2024, 1, 10)),
+        Period(D(2023, 6, 2), D(2024, 1, 9)),
+        Period.year(2022),
+    ],
+)
+@pytest.mark.parametrize("code", ["FT", "TPQ", "DGD", "WZ"])
+def test_new_independent_unions_are_the_enterprises_the_list_shows_for_the_period(
+    tree, coverage, make_user, period, code
+):
+    # given the district's staff and a federation of the tree
+    user = make_user(tree.district, Role.STAFF)
+    federation = Federation.objects.get(code=code)
+    # when the enterprise list is filtered by the period, as the dashboard links to it
+    listed = enterprise_list(
+        user=user,
+        federation=federation,
+        became_independent_from=period.first_day,
+        became_independent_to=period.last_day,
+    )
+    # then it holds as many enterprises as the indicator counts, each once
+    count = selectors.new_independent_unions(federation=federation, period=period)
+    assert listed.count() == len(set(listed.values_list("pk", flat=True))) == count
 
 
 def test_an_enterprise_founded_twice_in_a_year_is_one_new_union(tree):

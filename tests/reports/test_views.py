@@ -2,6 +2,7 @@ import datetime
 import io
 import json
 import re
+from html import unescape
 
 import openpyxl
 import pytest
@@ -11,12 +12,15 @@ from django.utils import timezone
 
 from federations.models import Role
 from federations.services import founding_target_set
+from membership import services as membership_services
 from membership.models import Enterprise
 from reports import services
 from reports.models import QuarterlySnapshot
 from reports.periods import Quarter
+from tests.membership.factories import EnterpriseFactory
 
 D = datetime.date
+Status = Enterprise.UnionStatus
 MAX_QUERIES = 12
 
 
@@ -163,9 +167,152 @@ def test_target_progress_bars_show_against_the_years_targets(tree, coverage, mak
     html = login(make_user(tree.dgd, Role.CHAIR)).get("/reports/dashboard/DGD/").content.decode()
     # then each target shows its progress (members 5 of 10, 50 %)
     assert 'data-testid="progress-members"' in html
-    assert "5 / 10 人（50.0%）" in html
+    assert ">5</a> / 10 人（50.0%）" in html
     assert "pct-50" in html
-    assert "1 / 2 家（50.0%）" in html
+    assert ">1</a> / 2 家（50.0%）" in html
+
+
+def test_target_progress_figures_link_to_the_lists_they_count(tree, coverage, make_user, login):
+    # given targets for 东高地 this year
+    year = timezone.localdate().year
+    founding_target_set(
+        actor=make_user(tree.district, Role.OFFICE),
+        federation=tree.dgd,
+        year=year,
+        new_independent_unions=4,
+        large_enterprises_unionized=2,
+        members=10,
+    )
+    # when its chair opens the dashboard
+    client = login(make_user(tree.dgd, Role.CHAIR))
+    html = client.get("/reports/dashboard/DGD/").content.decode()
+    # then each progress figure is a link to the list behind it
+    members = link(html, "progress-members-actual")
+    large = link(html, "progress-large_enterprises_unionized-actual")
+    new = link(html, "progress-new_independent_unions-actual")
+    assert members == ("/membership/members/?federation=DGD&state=active", "5")
+    assert large == ("/membership/enterprises/?federation=DGD&large=1&status=unionized", "1")
+    today = timezone.localdate()
+    assert new == (
+        "/membership/enterprises/?federation=DGD"
+        f"&became_independent_from={year}-01-01&became_independent_to={today.isoformat()}",
+        "0",  # 丁 founded its own union in 2024
+    )
+    # and each list shows as many rows as the figure says
+    assert listed_names(client, members[0], "member-row") == 5
+    assert listed_names(client, large[0]) == {"丁公司"}
+    assert listed_names(client, new[0]) == set()
+
+
+def link(html, testid):
+    """(href, text) of the link with this data-testid."""
+    match = re.search(rf'<a href="([^"]*)" data-testid="{re.escape(testid)}">([^<]*)</a>', html)
+    assert match, f"no link {testid}"
+    return unescape(match[1]), match[2]
+
+
+def new_independent_of(html, code):
+    """(href, text) of the new-independent link in the breakdown row of `code`."""
+    pattern = rf'<tr data-testid="breakdown-row" data-code="{re.escape(code)}">(.*?)</tr>'
+    return link(re.search(pattern, html, re.DOTALL)[1], "new-independent")
+
+
+def listed_names(client, url, testid="enterprise-row"):
+    """The names of the enterprises a list shows (for members: how many rows)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if testid != "enterprise-row":
+        return html.count(f'data-testid="{testid}"')
+    return set(re.findall(r'data-testid="enterprise-row">\s*<td><a href="[^"]*">([^<]*)</a>', html))
+
+
+@pytest.fixture
+def founded_this_year(tree):
+    """This year's new independent unions and what does not count, all dated by today:
+
+    太平桥: 新甲 founded its own union on 1 January; 升乙, covered by TPQ-J1 since last year,
+            upgraded to its own union on 1 January; 联丙 covered by TPQ-J1 since last year.
+    东高地: 旧丁 its own union since 31 December last year; 联戊 covered by DGD-J1 from
+            1 January (joint, not independent); 未己 no union.
+    """
+    year = timezone.localdate().year
+    jan1, last_year = D(year, 1, 1), D(year - 1, 6, 1)
+    EnterpriseFactory(
+        jurisdiction=tree.tpq, name="新甲公司", union_status=Status.INDEPENDENT, union_since=jan1
+    )
+    upgraded = EnterpriseFactory(
+        jurisdiction=tree.tpq,
+        name="升乙公司",
+        union_status=Status.JOINT,
+        joint_union=tree.tpq_j1,
+        union_since=last_year,
+    )
+    membership_services.union_upgrade(actor=None, enterprise=upgraded, on=jan1)
+    EnterpriseFactory(
+        jurisdiction=tree.tpq,
+        name="联丙公司",
+        union_status=Status.JOINT,
+        joint_union=tree.tpq_j1,
+        union_since=last_year,
+    )
+    EnterpriseFactory(
+        jurisdiction=tree.dgd,
+        name="旧丁公司",
+        union_status=Status.INDEPENDENT,
+        union_since=D(year - 1, 12, 31),
+    )
+    EnterpriseFactory(
+        jurisdiction=tree.dgd,
+        name="联戊公司",
+        union_status=Status.JOINT,
+        joint_union=tree.dgd_j1,
+        union_since=jan1,
+    )
+    EnterpriseFactory(jurisdiction=tree.dgd, name="未己公司")
+
+
+def test_new_independent_unions_link_to_exactly_the_enterprises_they_count(
+    tree, founded_this_year, district_chair, login
+):
+    # given this year's foundings and the district chair
+    client = login(district_chair)
+    # when they open the district dashboard
+    html = client.get("/reports/dashboard/FT/").content.decode()
+    # then the total of new independent unions (新甲 founded, 升乙 upgraded) links to its list
+    url, text = link(html, "new-independent-total")
+    assert text == "2"
+    year, today = timezone.localdate().year, timezone.localdate().isoformat()
+    assert url == (
+        "/membership/enterprises/?federation=FT"
+        f"&became_independent_from={year}-01-01&became_independent_to={today}"
+    )
+    # which shows exactly those enterprises (not 旧丁, founded last year, nor the joint ones)
+    assert listed_names(client, url) == {"新甲公司", "升乙公司"}
+    # and says what it is filtered by
+    listed = client.get(url).content.decode()
+    assert f"新建独立工会（独立建会或由联合工会覆盖升级）：{year}-01-01 至 {today}" in listed
+    # and so does each street's figure
+    rows = {code: new_independent_of(html, code) for code in ("TPQ", "DGD", "WZ")}
+    assert {code: n for code, (_url, n) in rows.items()} == {"TPQ": "2", "DGD": "0", "WZ": "0"}
+    assert listed_names(client, rows["TPQ"][0]) == {"新甲公司", "升乙公司"}
+    assert listed_names(client, rows["DGD"][0]) == set()
+
+
+def test_a_past_dates_new_independent_link_covers_its_year_up_to_that_date(
+    tree, coverage, district_chair, login
+):
+    # given 甲 upgraded on 2023-06-01, when the chair looks at the end of 2023Q2
+    client = login(district_chair)
+    html = client.get("/reports/dashboard/FT/?quarter=2023Q2").content.decode()
+    # then the new independent unions of 2023 up to 30 June link to 甲 alone
+    url, text = link(html, "new-independent-total")
+    assert (url, text) == (
+        "/membership/enterprises/?federation=FT"
+        "&became_independent_from=2023-01-01&became_independent_to=2023-06-30",
+        "1",
+    )
+    assert listed_names(client, url) == {"甲公司"}
 
 
 def test_export_is_an_xlsx_of_the_breakdown(tree, coverage, district_chair, login):
@@ -360,6 +507,6 @@ def test_without_its_own_target_the_district_shows_its_streets_targets_added_up(
     html = login(office).get("/reports/dashboard/FT/").content.decode()
     # then progress is against the sum (9 members of 18) and the card says so
     assert "下级任务合计" in html
-    assert "9 / 18 人（50.0%）" in html
+    assert ">9</a> / 18 人（50.0%）" in html
     # and each street's row shows its own target for new independent unions
     assert "/ 1</td>" in html
