@@ -348,9 +348,9 @@ class _EnterpriseCheck(_RowCheck):
         credit_codes = {read("credit_code", row.raw("credit_code"), _code) for row in rows}
         self.existing = {
             e.credit_code: e
-            for e in Enterprise.objects.filter(credit_code__in=credit_codes).select_related(
-                "jurisdiction", "joint_union"
-            )
+            for e in Enterprise.objects.filter(
+                credit_code__in=_unnest(credit_codes, "varchar")
+            ).select_related("jurisdiction", "joint_union")
         }
         plan = Plan(errors=self.errors)
         seen: dict[str, int] = {}
@@ -487,10 +487,11 @@ class _EnterpriseCheck(_RowCheck):
         if since is None:
             self.fail(row, "union_since", _("已建会的企业必须填写建会日期。"), value="")
         else:
-            try:
-                validate_not_future(since, what=_("建会日期"), today=self.today)
-            except ValidationError as error:
-                self.fail(row, "union_since", _message(error))
+            if since > self.today:  # (the message is only looked up when needed)
+                try:
+                    validate_not_future(since, what=_("建会日期"), today=self.today)
+                except ValidationError as error:
+                    self.fail(row, "union_since", _message(error))
         joint_union = None
         if status == Status.JOINT:
             if not joint_code:
@@ -824,9 +825,9 @@ class _MemberCheck(_RowCheck):
         codes = {cells.read("enterprise", row.raw("enterprise"), _code) for row in rows}
         self.enterprises = {
             code: (pk, path)
-            for code, pk, path in Enterprise.objects.filter(credit_code__in=codes).values_list(
-                "credit_code", "pk", "jurisdiction__path"
-            )
+            for code, pk, path in Enterprise.objects.filter(
+                credit_code__in=_unnest(codes, "varchar")
+            ).values_list("credit_code", "pk", "jurisdiction__path")
         }
         numbers = {_code(row.text("id_number")) for row in rows}
         self.members = {}

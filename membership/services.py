@@ -920,6 +920,7 @@ def enterprises_import(
         ),
     )
     founded = [(pk, r) for pk, r in zip(ids, creates, strict=True) if r.status != Status.NONE]
+    actor_id, note = getattr(actor, "pk", None), _("导入")
     copy_rows(
         UnionStatusChange._meta.db_table,
         [
@@ -931,18 +932,7 @@ def enterprises_import(
             "recorded_at",
             "note",
         ],
-        (
-            [
-                pk,
-                r.status,
-                r.joint_union_id,
-                r.union_since,
-                getattr(actor, "pk", None),
-                now,
-                _("导入"),
-            ]
-            for pk, r in founded
-        ),
+        ([pk, r.status, r.joint_union_id, r.union_since, actor_id, now, note] for pk, r in founded),
     )
     if "jurisdiction" in {name for fields in updates.values() for name in fields}:
         updates = {
