@@ -73,11 +73,10 @@ class SheetRow:
 
     def text(self, key: str) -> str:
         """The cell as clean text (`cell_text`), worked out once per cell."""
-        try:
-            return self.texts[key]
-        except KeyError:
+        text = self.texts.get(key)
+        if text is None:  # (not try/except: the first reading of every cell would raise)
             text = self.texts[key] = cell_text(self.values.get(key))
-            return text
+        return text
 
 
 @dataclass(frozen=True)
