@@ -242,6 +242,7 @@ def seed_membership_demo(*, today=None):
         Membership.objects.bulk_create(memberships, batch_size=2000)
         services.enterprises_resync_union_status(enterprise_ids=[e.pk for e in enterprises])
         services.members_resync_current_enterprise(member_ids=[m.pk for m in members])
+        services.enterprises_resync_member_counts(enterprise_ids=[e.pk for e in enterprises])
         audit_record(
             actor=None,
             action=AuditEvent.Action.IMPORT,

@@ -168,6 +168,11 @@ class Enterprise(models.Model):
         blank=True,
     )
     union_since = models.DateField(_("建会日期"), null=True, blank=True)
+    # Its open memberships (its members today), kept by the services so that today's member
+    # counts of a whole district are a sum over enterprises, not a count over every membership.
+    members_open = models.PositiveIntegerField(
+        _("在会会员数"), default=0, db_default=0, editable=False
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -19,6 +19,7 @@ from federations.models import Federation
 from .bulk import copy_rows
 from .codelists import Education, HouseholdType, PoliticalStatus, SkillLevel
 from .models import Enterprise, Member, Membership, UnionStatusChange
+from .services import enterprises_resync_member_counts
 from .validators import credit_code_check_character, id_check_character
 
 CHUNK = 100_000
@@ -302,7 +303,10 @@ def generate(plan: ScalePlan, *, today=None, log=print):
         )
         log(f"members: {min(start + CHUNK, plan.members)}")
     _set_sequence(cursor, member_table)
-    for model in (Enterprise, Member, Membership, UnionStatusChange):
+    enterprises_resync_member_counts()
+    # fresh statistics for the planner (a server with autovacuum off would otherwise guess that
+    # a path prefix matches one federation, and walk 60,000 enterprises one index probe at a time)
+    for model in (Federation, Enterprise, Member, Membership, UnionStatusChange):
         cursor.execute(f"ANALYZE {model._meta.db_table}")
     audit_record(
         actor=None,

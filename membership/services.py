@@ -34,7 +34,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -144,6 +144,12 @@ def check_joint_union(*, joint_union, jurisdiction):
             },
             code="joint_union_outside",
         )
+
+
+def _count_open(enterprise_id, delta):
+    """Keep `Enterprise.members_open` (its open memberships) in step with a membership opened
+    (+1) or closed (-1) in the same transaction."""
+    Enterprise.objects.filter(pk=enterprise_id).update(members_open=F("members_open") + delta)
 
 
 def _refresh(passed, saved):
@@ -562,6 +568,7 @@ def member_register(
     )
     membership.full_clean()
     membership.save()
+    _count_open(enterprise.pk, +1)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -676,6 +683,7 @@ def membership_join(
     )
     membership.full_clean()
     membership.save()
+    _count_open(enterprise.pk, +1)
     locked.current_enterprise = enterprise
     locked.save(update_fields=["current_enterprise", "updated_at"])
     audit_record(
@@ -748,6 +756,8 @@ def membership_transfer(
     )
     membership.full_clean()
     membership.save()
+    _count_open(current.enterprise_id, -1)
+    _count_open(to_enterprise.pk, +1)
     locked.current_enterprise = to_enterprise
     locked.save(update_fields=["current_enterprise", "updated_at"])
     audit_record(
@@ -798,6 +808,7 @@ def membership_leave(*, actor: Actor, member: Member, on: datetime.date, reason:
     current.leave_reason = reason
     current.full_clean()
     current.save()
+    _count_open(current.enterprise_id, -1)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.LEAVE,
@@ -829,6 +840,22 @@ def members_resync_current_enterprise(*, member_ids=None) -> int:
         current_enterprise=Subquery(latest.values("enterprise_id")[:1]),
         updated_at=timezone.now(),
     )
+
+
+def enterprises_resync_member_counts(*, enterprise_ids=None) -> int:
+    """Recompute `Enterprise.members_open` from the memberships for the given enterprises (all
+    when None), in one UPDATE. For bulk writers."""
+    open_count = (
+        Membership.objects.filter(enterprise=OuterRef("pk"), left_on__isnull=True)
+        .order_by()
+        .values("enterprise")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    queryset = Enterprise.objects.all()
+    if enterprise_ids is not None:
+        queryset = queryset.filter(pk__in=enterprise_ids)
+    return queryset.update(members_open=Coalesce(Subquery(open_count), Value(0)))
 
 
 # --- bulk imports -------------------------------------------------------------------------------
@@ -1015,6 +1042,7 @@ def members_import(
             for pk, record in zip(ids, registers, strict=True)
         ),
     )
+    enterprises_resync_member_counts(enterprise_ids={r.enterprise_id for r in registers})
     _update_in_bulk(Member, member_updates)
     _update_in_bulk(Membership, membership_updates)
     audit_record(

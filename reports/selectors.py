@@ -342,9 +342,11 @@ def _scope_counts(federation, on, joint_ids=frozenset()):
         # joint_union_id is set exactly when the status is JOINT (a constraint)
         member_columns["joint"] = F("enterprise__joint_union_id")
     path_of = {}
-    for row in enterprises.values("jurisdiction_id", **columns).annotate(
-        n=Count("pk"), employees_sum=Sum("employees")
-    ):
+    sums = {"n": Count("pk"), "employees_sum": Sum("employees")}
+    if today:
+        # today's members are the open memberships, counted on each enterprise by the services
+        sums["members_sum"] = Sum("members_open")
+    for row in enterprises.values("jurisdiction_id", **columns).annotate(**sums):
         path_of[row["jurisdiction_id"]] = row["path"]
         group = {
             "status": row["status"],
@@ -353,8 +355,15 @@ def _scope_counts(federation, on, joint_ids=frozenset()):
             "employees": row["employees_sum"] or 0,
         }
         _add_group(by_path[row["path"]], **group)
-        if row["status"] == Status.JOINT and row.get("joint") in by_joint:
+        covered = row["status"] == Status.JOINT and row.get("joint") in by_joint
+        if covered:
             _add_group(by_joint[row["joint"]], **group)
+        if today:
+            by_path[row["path"]]["members"] += row["members_sum"] or 0
+            if covered:
+                by_joint[row["joint"]]["members"] += row["members_sum"] or 0
+    if today:
+        return by_path, by_joint
     for row in _members_grouped(federation, on, members, member_columns):
         by_path[path_of[row["jurisdiction_id"]]]["members"] += row["n"]
         if row.get("joint") in by_joint:

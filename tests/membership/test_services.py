@@ -564,3 +564,44 @@ def test_bulk_resync_of_current_enterprise(tpq_enterprise, dgd_enterprise):
     services.members_resync_current_enterprise(member_ids=[member.pk])
     member.refresh_from_db()
     assert member.current_enterprise == dgd_enterprise
+
+
+def test_each_enterprise_counts_its_open_memberships_through_every_change(tree, staff):
+    from reports.selectors import indicators
+    from tests.imports.files import xlsx
+
+    # given two enterprises and members registered, transferred, leaving and re-joining
+    a = EnterpriseFactory(jurisdiction=tree.tpq, name="甲")
+    b = EnterpriseFactory(jurisdiction=tree.tpq, name="乙")
+    c = EnterpriseFactory(jurisdiction=tree.dgd, name="丙")
+    members = [MemberFactory(enterprise=a, joined_on=D(2020, 1, 1)) for _ in range(4)]
+    services.membership_transfer(actor=None, member=members[0], to_enterprise=b, on=D(2022, 1, 1))
+    services.membership_transfer(actor=None, member=members[1], to_enterprise=c, on=D(2022, 1, 1))
+    services.membership_leave(
+        actor=None, member=members[2], on=D(2023, 1, 1), reason=Membership.LeaveReason.RETIRED
+    )
+    services.membership_join(actor=None, member=members[2], enterprise=b, joined_on=D(2024, 1, 1))
+    # and two more members imported into 丙
+    from imports import registry
+    from imports.parsing import read_table
+    from imports.services import import_run
+
+    importer = registry.get("members")
+    rows = [
+        [f"导入{n}", make_id_number(serial=500 + n), c.credit_code, "2024-05-01"] for n in (1, 2)
+    ]
+    table = read_table(
+        xlsx(rows, headers=["姓名", "身份证号", "单位统一社会信用代码", "入会日期"]),
+        columns=importer.columns,
+    )
+    assert import_run(importer=importer(), table=table, user=None, dry_run=False).written
+    # then each enterprise's count is its open memberships
+    for enterprise in (a, b, c):
+        enterprise.refresh_from_db()
+        assert enterprise.members_open == enterprise.memberships.filter(left_on=None).count()
+    assert [e.members_open for e in (a, b, c)] == [1, 2, 3]
+    # and today's member figures, summed from the counts, equal the memberships active today
+    today = timezone.localdate()
+    for federation in (tree.district, tree.tpq, tree.dgd):
+        expected = Membership.objects.in_scope(federation).active_on(today).count()
+        assert indicators(federation=federation, on=today)["members"] == expected
