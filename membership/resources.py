@@ -833,6 +833,7 @@ class _MemberCheck(_RowCheck):
         self.members = {}
         self.open_memberships = {}
         self.membership_counts = {}
+        self.last_left: dict[int, datetime.date] = {}  # member → their latest leaving date
         if numbers:
             fields = ("pk", "id_number", *MEMBER_DETAILS, "current_enterprise__jurisdiction__path")
             found = Member.objects.filter(id_number__in=_unnest(numbers, "varchar")).values_list(
@@ -855,6 +856,9 @@ class _MemberCheck(_RowCheck):
             ):
                 member_id = membership["member_id"]
                 self.membership_counts[member_id] = self.membership_counts.get(member_id, 0) + 1
+                left_on = membership["left_on"]
+                if left_on is not None:
+                    self.last_left[member_id] = max(left_on, self.last_left.get(member_id, left_on))
                 if membership["left_on"] is None:
                     self.open_memberships[member_id] = membership
         plan = Plan(errors=self.errors)
@@ -1060,6 +1064,14 @@ class _MemberCheck(_RowCheck):
                     value="",
                 )
                 return None
+            if transferred_on < current["joined_on"]:
+                self.fail(
+                    row,
+                    "transferred_on",
+                    _("转入日期早于该会员在原单位的入会日期 %(date)s。")
+                    % {"date": current["joined_on"].isoformat()},
+                )
+                return None
             plan.op, plan.joined_on = MemberOp.TRANSFER, transferred_on
             changes.append(
                 Change(self.importer.header("transferred_on"), "", transferred_on.isoformat())
@@ -1074,6 +1086,15 @@ class _MemberCheck(_RowCheck):
                 return None
             if joined_on is None:
                 self.fail(row, "joined_on", _("该会员已离会，重新入会请填写入会日期。"), value="")
+                return None
+            left = self.last_left.get(member["pk"])
+            if left is not None and joined_on < left:
+                self.fail(
+                    row,
+                    "joined_on",
+                    _("入会日期早于该会员上一段会籍的离会日期 %(date)s。")
+                    % {"date": left.isoformat()},
+                )
                 return None
             plan.op, plan.joined_on = MemberOp.JOIN, joined_on
             changes.append(Change(self.importer.header("joined_on"), "", joined_on.isoformat()))

@@ -373,3 +373,34 @@ def test_a_chair_may_not_import_members(chair, login):
     client = login(chair)
     assert client.get("/imports/members/").status_code == 404
     assert client.get("/imports/members/template.xlsx").status_code == 404
+
+
+def test_a_transfer_before_the_current_join_date_is_refused_in_the_preview(enterprises, run):
+    MemberFactory(enterprise=enterprises.dgd, id_number=OTHER, joined_on=datetime.date(2022, 3, 1))
+    result = run([row("孙杰", OTHER, enterprises.tpq, 转入日期="2021-12-31")])
+    assert messages(result) == [
+        (2, "转入日期", "转入日期早于该会员在原单位的入会日期 2022-03-01。")
+    ]
+
+
+def test_a_member_who_left_joins_again_but_not_before_leaving(enterprises, run):
+    from membership import services
+
+    member = MemberFactory(
+        enterprise=enterprises.dgd, id_number=OTHER, joined_on=datetime.date(2020, 1, 1)
+    )
+    services.membership_leave(
+        actor=None, member=member, on=datetime.date(2023, 6, 30), reason="resigned"
+    )
+    # a join date before the leaving date is named in the preview
+    early = run([row("孙杰", OTHER, enterprises.tpq, joined="2023-01-01")])
+    assert messages(early) == [
+        (2, "入会日期", "入会日期早于该会员上一段会籍的离会日期 2023-06-30。")
+    ]
+    # a later one opens a new membership, the old one kept as history
+    result = run([row("孙杰", OTHER, enterprises.tpq, joined="2024-02-01")])
+    assert result.written, messages(result)
+    assert list(member.memberships.order_by("joined_on").values_list("enterprise", "left_on")) == [
+        (enterprises.dgd.pk, datetime.date(2023, 6, 30)),
+        (enterprises.tpq.pk, None),
+    ]
