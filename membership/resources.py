@@ -316,6 +316,19 @@ class _RowCheck:
         present = table.present
         self.required = [c.key for c in importer.columns if c.value_required and c.key in present]
 
+    def plan(self, rows) -> Plan:
+        """Each row checked in file order; `seen` maps a row's key to its first row number."""
+        plan = Plan(errors=self.errors)
+        seen: dict[str, int] = {}
+        for row in rows:
+            action = self.check(row, seen)
+            if action is not None:
+                plan.actions.append(action)
+        return plan
+
+    def check(self, row, seen: dict[str, int]) -> Action | None:
+        raise NotImplementedError
+
     def fail(self, row, key: str, message, value=None) -> None:
         self.errors.append(self.importer.error(row, key, str(message), value=value))
 
@@ -352,13 +365,7 @@ class _EnterpriseCheck(_RowCheck):
                 credit_code__in=_unnest(credit_codes, "varchar")
             ).select_related("jurisdiction", "joint_union")
         }
-        plan = Plan(errors=self.errors)
-        seen: dict[str, int] = {}
-        for row in rows:
-            action = self.check(row, seen)
-            if action is not None:
-                plan.actions.append(action)
-        return plan
+        return self.plan(rows)
 
     def may_import(self, federation: Federation) -> bool:
         return self.may_import_at(federation.path)
@@ -861,13 +868,7 @@ class _MemberCheck(_RowCheck):
                     self.last_left[member_id] = max(left_on, self.last_left.get(member_id, left_on))
                 if membership["left_on"] is None:
                     self.open_memberships[member_id] = membership
-        plan = Plan(errors=self.errors)
-        seen: dict[str, int] = {}
-        for row in rows:
-            action = self.check(row, seen)
-            if action is not None:
-                plan.actions.append(action)
-        return plan
+        return self.plan(rows)
 
     def read_id_number(self, row) -> str | None:
         raw = row.raw("id_number")
