@@ -23,4 +23,4 @@ RUN DATABASE_URL=postgres://build@localhost/build SECRET_KEY=build-only ALLOWED_
     && mkdir -p /app/var/private && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "unionportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "unionportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
