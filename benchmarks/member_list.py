@@ -19,9 +19,7 @@ server time; lookup by ID number or phone ≤ 50 ms.
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -34,10 +32,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from dashboard import measure  # noqa: E402 — benchmarks/dashboard.py, beside this script
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from federations.models import Federation, Role, RoleAssignment  # noqa: E402
 from membership.models import Enterprise, Member, Membership  # noqa: E402
@@ -47,24 +45,6 @@ BENCH_STAFF = "bench_staff"
 BENCH_JOINT = "bench_joint"
 MEMBERS = "/membership/members/"
 ENTERPRISES = "/membership/enterprises/"
-
-
-def measure(client, url, *, runs, warmup):
-    for _ in range(warmup):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    rows = response.content.count(b'-row"')  # data-testid="member-row" / "enterprise-row"
-    return statistics.median(times), p95, len(queries.captured_queries), rows
 
 
 def signed_in(user):
@@ -131,7 +111,8 @@ def main():
     rows = []
     for page, who, path, query in cases:
         url = f"{path}?{urlencode(query)}" if query else path
-        p50, p95, queries, shown = measure(clients[who], url, runs=args.runs, warmup=args.warmup)
+        p50, p95, queries, response = measure(clients[who], url, runs=args.runs, warmup=args.warmup)
+        shown = response.content.count(b'-row"')  # data-testid="member-row" / "enterprise-row"
         shown_query = "federation=" + query["federation"] if "federation" in query else ""
         rows.append((page, who, shown_query, p50, p95, queries, shown))
     print(

@@ -47,28 +47,23 @@ _UNCLEAN = re.compile(
 def cell_text(value: Any) -> str:
     """A cell as text: floats that hold whole numbers lose their ".0", dates become ISO dates,
     full-width digits and letters become ASCII, and spaces are trimmed and collapsed."""
-    if type(value) is str:
-        if not _UNCLEAN.search(value):
-            return value  # most cells: nothing to change
-        return _SPACES.sub(" ", value.translate(_WIDTH)).strip()
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    text = str(value)
-    if not _UNCLEAN.search(text):
-        return text  # most cells: nothing to change
-    return _SPACES.sub(" ", text.translate(_WIDTH)).strip()
+    if type(value) is not str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else repr(value)
+        if isinstance(value, datetime.datetime):
+            if value.time() == datetime.time(0, 0):
+                return value.date().isoformat()
+            return value.isoformat(sep=" ")
+        if isinstance(value, datetime.date | datetime.time):
+            return value.isoformat()
+        value = str(value)
+    if not _UNCLEAN.search(value):
+        return value  # most cells: nothing to change
+    return _SPACES.sub(" ", value.translate(_WIDTH)).strip()
 
 
 def clean_code(value: Any) -> str:

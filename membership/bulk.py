@@ -5,7 +5,6 @@ through COPY with the foreign keys resolved beforehand. The importers validate e
 same rules as the forms first; these helpers only move already-checked values into the tables.
 """
 
-import datetime
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -23,8 +22,6 @@ def copy_value(value: Any) -> str:
         return "t"
     if value is False:
         return "f"
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
     return str(value).translate(_ESCAPES)
 
 

@@ -14,7 +14,6 @@ at a time, so their history rules are checked exactly once, in one place.
 import datetime
 import re
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -64,9 +63,8 @@ STATUS_ALIASES = {
     "独立工会": Status.INDEPENDENT,
     "已建会": Status.INDEPENDENT,
 }
-SCIENTIFIC = re.compile(
-    r"\d(\.\d+)?E\+?\d+"
-)  # 1.10105E+17: an ID number Excel turned into a number
+# 1.10105E+17: an ID number that Excel turned into a number, then a CSV wrote out
+SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+")
 YES = {"是", "Y", "YES", "TRUE", "1", "√"}
 NO = {"否", "N", "NO", "FALSE", "0", "×"}
 
@@ -106,9 +104,6 @@ class _Cells:
         if isinstance(found, Exception):
             raise found
         return found
-
-    def choice(self, choices, text: str) -> str:
-        return self.read(choices.__name__, text, partial(choice_from_label, choices))
 
 
 def _choice_reader(choices):
@@ -160,7 +155,6 @@ class EnterprisePlan:
     """What to write for one row. `fields`: all fields for a create, the changed ones for an
     update; `status` is set when the row founds or upgrades a union."""
 
-    credit_code: str
     fields: dict[str, Any]
     enterprise_id: int | None = None
     status: str | None = None
@@ -273,11 +267,14 @@ class EnterpriseImporter(Importer):
             ),
         )
         errors: list[RowError] = []
-        for action in updates:
+        changes = [action for action in updates if action.data.status is not None]
+        enterprises = Enterprise.objects.in_bulk([a.data.enterprise_id for a in changes])
+        joint_unions = Federation.objects.in_bulk(
+            [a.data.joint_union_id for a in changes if a.data.joint_union_id]
+        )
+        for action in changes:
             data: EnterprisePlan = action.data
-            if data.status is None:
-                continue
-            enterprise = Enterprise.objects.get(pk=data.enterprise_id)
+            enterprise = enterprises[data.enterprise_id]
             try:
                 if data.status == Status.INDEPENDENT and enterprise.union_status == Status.JOINT:
                     services.union_upgrade(
@@ -288,7 +285,7 @@ class EnterpriseImporter(Importer):
                         actor=user,
                         enterprise=enterprise,
                         status=data.status,
-                        joint_union=Federation.objects.filter(pk=data.joint_union_id).first(),
+                        joint_union=joint_unions.get(data.joint_union_id),
                         on=data.union_since,
                         note=_("导入"),
                     )
@@ -351,6 +348,10 @@ class _EnterpriseCheck(_RowCheck):
         present = table.present
         self.has_joint = "joint_union" in present
         self.has_since = "union_since" in present
+        self.readers = {
+            "economic_type": _choice_reader(EconomicType),
+            "industry": _choice_reader(Industry),
+        }
 
     def run(self) -> Plan:
         rows = list(self.table)
@@ -433,9 +434,9 @@ class _EnterpriseCheck(_RowCheck):
                 self.fail(row, "jurisdiction", _message(error))
                 jurisdiction = None
         if has("economic_type"):
-            self.read_choice(row, "economic_type", EconomicType, values)
+            self.read_choice(row, "economic_type", values)
         if table.has("industry") and row.text("industry"):
-            self.read_choice(row, "industry", Industry, values)
+            self.read_choice(row, "industry", values)
         if table.has("employees") and row.text("employees"):
             try:
                 employees = self.cells.read("employees", row.raw("employees"), parse_int_cell)
@@ -456,9 +457,9 @@ class _EnterpriseCheck(_RowCheck):
             return None
         return self.action(row, credit_code, values, existing, status)
 
-    def read_choice(self, row, key, choices, values) -> None:
+    def read_choice(self, row, key, values) -> None:
         try:
-            values[key] = self.cells.choice(choices, row.text(key))
+            values[key] = self.cells.read(key, row.raw(key), self.readers[key])
         except ValidationError as error:
             self.fail(row, key, _message(error))
 
@@ -532,7 +533,6 @@ class _EnterpriseCheck(_RowCheck):
                 "phone": values.get("phone", ""),
             }
             plan = EnterprisePlan(
-                credit_code=credit_code,
                 fields=fields,
                 jurisdiction_path=values["jurisdiction"].path,
             )
@@ -568,7 +568,6 @@ class _EnterpriseCheck(_RowCheck):
             )
             return None
         plan = EnterprisePlan(
-            credit_code=existing.credit_code,
             fields=changed,
             enterprise_id=existing.pk,
             jurisdiction_path=jurisdiction.path,
@@ -775,16 +774,14 @@ class MemberImporter(Importer):
             federation=_common_federation({a.data.jurisdiction_path for a in plan.actions}),
         )
         errors: list[RowError] = []
-        enterprises = {}
-        for action in changes:
+        moves = [a for a in changes if a.data.op in (MemberOp.TRANSFER, MemberOp.JOIN)]
+        enterprises = Enterprise.objects.select_related("jurisdiction").in_bulk(
+            {a.data.enterprise_id for a in moves}
+        )
+        members = Member.objects.in_bulk([a.data.member_id for a in moves])
+        for action in moves:
             data: MemberPlan = action.data
-            if data.op not in (MemberOp.TRANSFER, MemberOp.JOIN):
-                continue
-            if data.enterprise_id not in enterprises:
-                enterprises[data.enterprise_id] = Enterprise.objects.select_related(
-                    "jurisdiction"
-                ).get(pk=data.enterprise_id)
-            member = Member.objects.get(pk=data.member_id)
+            member = members[data.member_id]
             try:
                 if data.op == MemberOp.TRANSFER:
                     services.membership_transfer(
@@ -836,7 +833,7 @@ class _MemberCheck(_RowCheck):
                 credit_code__in=_unnest(codes, "varchar")
             ).values_list("credit_code", "pk", "jurisdiction__path")
         }
-        numbers = {_code(row.text("id_number")) for row in rows}
+        numbers = {cells.read("id_number", row.raw("id_number"), _code) for row in rows}
         self.members = {}
         self.open_memberships = {}
         self.membership_counts = {}
@@ -882,7 +879,7 @@ class _MemberCheck(_RowCheck):
                 ),
             )
             return None
-        number = clean_code(raw).upper()
+        number = self.cells.read("id_number", raw, _code)  # read once already, in run()
         if SCIENTIFIC.fullmatch(number):
             self.fail(
                 row,

@@ -900,11 +900,22 @@ def _update_in_bulk(model, changes: dict[int, dict[str, Any]]) -> None:
         model.objects.bulk_update(instances, [*names, "updated_at"], batch_size=2000)
 
 
-def _import_summary(kind, counts):
-    return _("导入%(kind)s：%(counts)s") % {
-        "kind": kind,
-        "counts": "，".join(f"{label} {count}" for label, count in counts if count),
-    }
+def _audit_import(*, actor, model, created, updated, counts, file_name, row_count, federation):
+    """One audit event for a whole import: the ids it created and updated, and its counts."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.IMPORT,
+        obj=model,
+        changes={"created": created, "updated": sorted(updated)},
+        summary=_("导入%(kind)s：%(counts)s")
+        % {
+            "kind": model._meta.verbose_name,
+            "counts": "，".join(f"{label} {count}" for label, count in counts if count),
+        },
+        file_name=file_name,
+        row_count=row_count,
+        federation=federation,
+    )
 
 
 @transaction.atomic
@@ -961,24 +972,17 @@ def enterprises_import(
         ],
         ([pk, r.status, r.joint_union_id, r.union_since, actor_id, now, note] for pk, r in founded),
     )
-    if "jurisdiction" in {name for fields in updates.values() for name in fields}:
-        updates = {
-            pk: {
-                ("jurisdiction_id" if k == "jurisdiction" else k): getattr(v, "pk", v)
-                for k, v in fields.items()
-            }
-            for pk, fields in updates.items()
-        }
     _update_in_bulk(Enterprise, updates)
-    audit_record(
+    _audit_import(
         actor=actor,
-        action=AuditEvent.Action.IMPORT,
-        obj=Enterprise,
-        changes={"created": ids, "updated": sorted(updates)},
-        summary=_import_summary(
-            _("企业"),
-            [(_("新登记"), len(ids)), (_("其中已建会"), len(founded)), (_("更新"), len(updates))],
-        ),
+        model=Enterprise,
+        created=ids,
+        updated=updates,
+        counts=[
+            (_("新登记"), len(ids)),
+            (_("其中已建会"), len(founded)),
+            (_("更新"), len(updates)),
+        ],
         file_name=file_name,
         row_count=row_count,
         federation=federation,
@@ -1045,14 +1049,12 @@ def members_import(
     enterprises_resync_member_counts(enterprise_ids={r.enterprise_id for r in registers})
     _update_in_bulk(Member, member_updates)
     _update_in_bulk(Membership, membership_updates)
-    audit_record(
+    _audit_import(
         actor=actor,
-        action=AuditEvent.Action.IMPORT,
-        obj=Member,
-        changes={"created": ids, "updated": sorted(member_updates)},
-        summary=_import_summary(
-            _("会员"), [(_("新入会"), len(ids)), (_("更新"), len(member_updates))]
-        ),
+        model=Member,
+        created=ids,
+        updated=member_updates,
+        counts=[(_("新入会"), len(ids)), (_("更新"), len(member_updates))],
         file_name=file_name,
         row_count=row_count,
         federation=federation,

@@ -1,6 +1,9 @@
 import pytest
 
 from federations.models import Federation, Role
+from imports import registry
+from imports.parsing import read_table
+from imports.services import import_run
 from tests.factories import FederationFactory, UserFactory, grant
 
 
@@ -59,3 +62,18 @@ def login(client):
         return client
 
     return do
+
+
+@pytest.fixture
+def run_import(db):
+    """Read `data` and import it as `user` (None: the operator at the command line), the way the
+    command line and the import page do."""
+
+    def run(data: bytes, *, user=None, dry_run=False, kind="federations", file_name=""):
+        importer = registry.get(kind)
+        table = read_table(data, columns=importer.columns)
+        return import_run(
+            importer=importer(file_name=file_name), table=table, user=user, dry_run=dry_run
+        )
+
+    return run

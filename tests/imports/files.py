@@ -33,3 +33,8 @@ def csv(rows: list[list], *, headers: list[str] | None = HEADERS, encoding="utf-
     lines += rows
     text = "\r\n".join(",".join(str(cell) for cell in line) for line in lines) + "\r\n"
     return text.encode(encoding)
+
+
+def row_errors(result) -> list[tuple[int, str, str]]:
+    """An import result's errors as (row, column, message)."""
+    return [(error.row, error.column, error.message) for error in result.errors]

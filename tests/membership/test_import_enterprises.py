@@ -7,11 +7,9 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from imports import registry
-from imports.parsing import ImportFileError, read_table
-from imports.services import import_run
+from imports.parsing import ImportFileError
 from membership.models import Enterprise, UnionStatusChange
-from tests.imports.files import csv, xlsx
+from tests.imports.files import csv, row_errors, xlsx
 from tests.membership.factories import EnterpriseFactory, make_credit_code
 
 HEADERS = [
@@ -40,20 +38,12 @@ def row(name, code, *, juris="TPQ", kind="私营", status="未建会", joint="",
 
 
 @pytest.fixture
-def run(db):
-    def do(rows, *, user=None, dry_run=False, headers=HEADERS, data=None, file_name="企业.xlsx"):
-        importer = registry.get("enterprises")
+def run(run_import):
+    def do(rows, *, headers=HEADERS, data=None, file_name="企业.xlsx", **options):
         content = data if data is not None else xlsx(rows, headers=headers)
-        table = read_table(content, columns=importer.columns)
-        return import_run(
-            importer=importer(file_name=file_name), table=table, user=user, dry_run=dry_run
-        )
+        return run_import(content, kind="enterprises", file_name=file_name, **options)
 
     return do
-
-
-def messages(result):
-    return [(e.row, e.column, e.message) for e in result.errors]
 
 
 def test_a_good_file_registers_enterprises_with_their_union_status(tree, run):
@@ -66,7 +56,7 @@ def test_a_good_file_registers_enterprises_with_their_union_status(tree, run):
     # when it is imported
     result = run(rows)
     # then three enterprises are registered, with their status and its dated history
-    assert (result.created, result.written) == (3, True), messages(result)
+    assert (result.created, result.written) == (3, True), row_errors(result)
     joint = Enterprise.objects.get(credit_code=B)
     assert (joint.union_status, joint.joint_union, joint.union_since) == (
         Enterprise.UnionStatus.JOINT,
@@ -125,7 +115,7 @@ def test_a_changed_cell_updates_that_enterprise_only(tree, run):
 def test_an_upgrade_from_joint_to_independent_is_recorded_as_history(tree, run):
     run([row("乙公司", B, status="联合工会覆盖", joint="TPQ-J1", since="2022-01-10")])
     result = run([row("乙公司", B, status="独立建会", since="2025-05-01")])
-    assert result.written, messages(result)
+    assert result.written, row_errors(result)
     enterprise = Enterprise.objects.get(credit_code=B)
     assert enterprise.union_status == Enterprise.UnionStatus.INDEPENDENT
     assert list(
@@ -140,7 +130,7 @@ def test_dissolving_a_union_is_refused_in_an_import(tree, run):
     run([row("丙公司", C, status="独立建会", since="2023-06-01")])
     result = run([row("丙公司", C, status="未建会")])
     assert not result.written
-    assert messages(result) == [
+    assert row_errors(result) == [
         (2, "建会状态", "不能通过导入由“独立建会”改为“未建会”；撤销建会请在企业页面办理。")
     ]
 
@@ -199,7 +189,7 @@ def test_a_founding_date_in_the_future_is_refused(tree, run):
 
 def test_the_same_credit_code_twice_in_a_file_is_an_error(tree, run):
     result = run([row("甲公司", A), row("甲公司二", A)])
-    assert messages(result) == [
+    assert row_errors(result) == [
         (3, "统一社会信用代码", "统一社会信用代码与第 2 行重复，同一企业只能出现一次。")
     ]
 
@@ -210,7 +200,7 @@ def test_staff_cannot_import_into_a_sibling_street(tree, run, staff):
     # when the file places one enterprise in DGD and touches the DGD one
     result = run([row("甲公司", A, juris="DGD"), row("改名", C)], user=staff.tpq)
     # then both rows are refused, without saying what DGD holds
-    assert messages(result) == [
+    assert row_errors(result) == [
         (2, "所属工会", "工会代码“DGD”不存在或不在您的管辖范围内。"),
         (3, "统一社会信用代码", "该统一社会信用代码已由其他辖区登记，不能在这里导入或修改。"),
     ]
@@ -226,7 +216,7 @@ def test_a_gbk_csv_with_shuffled_columns_and_full_width_codes(tree, run):
         encoding="gbk",
     )
     result = run([], data=data)
-    assert result.written, messages(result)
+    assert result.written, row_errors(result)
     enterprise = Enterprise.objects.get()
     assert (enterprise.credit_code, enterprise.jurisdiction, enterprise.economic_type) == (
         A,
@@ -245,3 +235,16 @@ def test_a_dry_run_writes_nothing(tree, run):
     assert (result.created, result.written) == (1, False)
     assert not Enterprise.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_a_changed_jurisdiction_moves_the_enterprise(tree, run):
+    run([row("甲公司", A)])
+    result = run([row("甲公司", A, juris="DGD")])
+    assert result.updated == 1, row_errors(result)
+    assert Enterprise.objects.get(credit_code=A).jurisdiction == tree.dgd
+    [change] = result.actions[0].changes
+    assert (change.column, change.old, change.new) == (
+        "所属工会",
+        "TPQ 太平桥街道总工会",
+        "DGD 东高地街道总工会",
+    )

@@ -8,11 +8,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from imports import registry
-from imports.parsing import read_table
-from imports.services import import_run
 from membership.models import Member, Membership
-from tests.imports.files import csv, xlsx
+from tests.imports.files import csv, row_errors, xlsx
 from tests.membership.factories import EnterpriseFactory, MemberFactory, make_id_number
 
 HEADERS = [
@@ -71,27 +68,19 @@ def row(name, number, enterprise, joined="2024-03-01", **extra):
 
 
 @pytest.fixture
-def run(db):
-    def do(rows, *, user=None, dry_run=False, headers=HEADERS, data=None):
-        importer = registry.get("members")
+def run(run_import):
+    def do(rows, *, headers=HEADERS, data=None, file_name="会员.xlsx", **options):
         content = data if data is not None else xlsx(rows, headers=headers)
-        table = read_table(content, columns=importer.columns)
-        return import_run(
-            importer=importer(file_name="会员.xlsx"), table=table, user=user, dry_run=dry_run
-        )
+        return run_import(content, kind="members", file_name=file_name, **options)
 
     return do
-
-
-def messages(result):
-    return [(e.row, e.column, e.message) for e in result.errors]
 
 
 def test_a_good_file_registers_members_with_their_memberships(enterprises, run):
     result = run(
         [row("李娜", WOMAN, enterprises.tpq, 会员卡号="K001"), row("王强", MAN, enterprises.tpq2)]
     )
-    assert (result.created, result.written) == (2, True), messages(result)
+    assert (result.created, result.written) == (2, True), row_errors(result)
     woman = Member.objects.get(id_number=WOMAN)
     # sex and birth date come from the ID number; code lists are stored as their codes
     assert (woman.sex, woman.birth_date) == ("2", datetime.date(1990, 5, 17))
@@ -123,7 +112,7 @@ def test_cells_are_normalised_the_way_staff_type_them(enterprises, run):
         row("赵敏", "11010519491231002x", enterprises.tpq, joined=datetime.date(2024, 3, 1)),
     ]
     result = run(rows)
-    assert result.written, messages(result)
+    assert result.written, row_errors(result)
     members = {m.id_number: m for m in Member.objects.all()}
     assert members[numbers[0]].name == "张 伟"
     assert members[numbers[0]].phone == "13912345678"
@@ -139,7 +128,7 @@ def test_an_id_number_stored_as_an_excel_number_is_refused(enterprises, run):
     # given Excel turned the ID number into a number (it keeps 15 significant digits)
     result = run([row("李娜", float(MAN[:17]) * 10, enterprises.tpq)])
     assert not result.written
-    [(number, column, message)] = messages(result)
+    [(number, column, message)] = row_errors(result)
     assert (number, column) == (2, "身份证号")
     assert "末几位已经丢失" in message
 
@@ -189,12 +178,12 @@ def test_a_join_date_in_the_future_is_refused(enterprises, run):
 
 def test_the_same_person_twice_in_one_file_is_an_error(enterprises, run):
     result = run([row("李娜", WOMAN, enterprises.tpq), row("李娜", WOMAN, enterprises.tpq2)])
-    assert messages(result) == [(3, "身份证号", "身份证号与第 2 行重复，同一人只能出现一次。")]
+    assert row_errors(result) == [(3, "身份证号", "身份证号与第 2 行重复，同一人只能出现一次。")]
 
 
 def test_staff_cannot_import_members_into_another_street(enterprises, run, staff):
     result = run([row("李娜", WOMAN, enterprises.dgd)], user=staff.tpq)
-    assert messages(result) == [
+    assert row_errors(result) == [
         (
             2,
             "单位统一社会信用代码",
@@ -209,7 +198,7 @@ def test_a_member_of_another_enterprise_needs_a_transfer_date(enterprises, run):
     # when TPQ's file lists the person without a transfer date
     result = run([row("孙杰", OTHER, enterprises.tpq)])
     # then the row is refused and says what to do
-    assert messages(result) == [
+    assert row_errors(result) == [
         (2, "转入日期", "该身份证号已在其他单位登记为在会会员；如为会籍接转，请填写“转入日期”。")
     ]
 
@@ -219,7 +208,7 @@ def test_a_transfer_date_moves_the_membership_and_keeps_the_history(enterprises,
         enterprise=enterprises.dgd, id_number=OTHER, joined_on=datetime.date(2020, 1, 1)
     )
     result = run([row("孙杰", OTHER, enterprises.tpq, 转入日期="2025-07-01")], user=staff.tpq)
-    assert (result.updated, result.written) == (1, True), messages(result)
+    assert (result.updated, result.written) == (1, True), row_errors(result)
     old, new = member.memberships.order_by("joined_on")
     assert (old.enterprise, old.left_on, old.leave_reason) == (
         enterprises.dgd,
@@ -378,7 +367,7 @@ def test_a_chair_may_not_import_members(chair, login):
 def test_a_transfer_before_the_current_join_date_is_refused_in_the_preview(enterprises, run):
     MemberFactory(enterprise=enterprises.dgd, id_number=OTHER, joined_on=datetime.date(2022, 3, 1))
     result = run([row("孙杰", OTHER, enterprises.tpq, 转入日期="2021-12-31")])
-    assert messages(result) == [
+    assert row_errors(result) == [
         (2, "转入日期", "转入日期早于该会员在原单位的入会日期 2022-03-01。")
     ]
 
@@ -394,12 +383,12 @@ def test_a_member_who_left_joins_again_but_not_before_leaving(enterprises, run):
     )
     # a join date before the leaving date is named in the preview
     early = run([row("孙杰", OTHER, enterprises.tpq, joined="2023-01-01")])
-    assert messages(early) == [
+    assert row_errors(early) == [
         (2, "入会日期", "入会日期早于该会员上一段会籍的离会日期 2023-06-30。")
     ]
     # a later one opens a new membership, the old one kept as history
     result = run([row("孙杰", OTHER, enterprises.tpq, joined="2024-02-01")])
-    assert result.written, messages(result)
+    assert result.written, row_errors(result)
     assert list(member.memberships.order_by("joined_on").values_list("enterprise", "left_on")) == [
         (enterprises.dgd.pk, datetime.date(2023, 6, 30)),
         (enterprises.tpq.pk, None),

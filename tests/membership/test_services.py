@@ -10,6 +10,8 @@ from audit.models import AuditEvent
 from membership import services
 from membership.codelists import EconomicType, Sex
 from membership.models import Enterprise, Member, Membership, UnionStatusChange
+from reports.selectors import indicators
+from tests.imports.files import xlsx
 from tests.membership.factories import (
     EnterpriseFactory,
     MemberFactory,
@@ -566,9 +568,7 @@ def test_bulk_resync_of_current_enterprise(tpq_enterprise, dgd_enterprise):
     assert member.current_enterprise == dgd_enterprise
 
 
-def test_each_enterprise_counts_its_open_memberships_through_every_change(tree, staff):
-    from reports.selectors import indicators
-    from tests.imports.files import xlsx
+def test_each_enterprise_counts_its_open_memberships_through_every_change(tree, run_import):
 
     # given two enterprises and members registered, transferred, leaving and re-joining
     a = EnterpriseFactory(jurisdiction=tree.tpq, name="甲")
@@ -582,19 +582,11 @@ def test_each_enterprise_counts_its_open_memberships_through_every_change(tree, 
     )
     services.membership_join(actor=None, member=members[2], enterprise=b, joined_on=D(2024, 1, 1))
     # and two more members imported into 丙
-    from imports import registry
-    from imports.parsing import read_table
-    from imports.services import import_run
-
-    importer = registry.get("members")
     rows = [
         [f"导入{n}", make_id_number(serial=500 + n), c.credit_code, "2024-05-01"] for n in (1, 2)
     ]
-    table = read_table(
-        xlsx(rows, headers=["姓名", "身份证号", "单位统一社会信用代码", "入会日期"]),
-        columns=importer.columns,
-    )
-    assert import_run(importer=importer(), table=table, user=None, dry_run=False).written
+    headers = ["姓名", "身份证号", "单位统一社会信用代码", "入会日期"]
+    assert run_import(xlsx(rows, headers=headers), kind="members").written
     # then each enterprise's count is its open memberships
     for enterprise in (a, b, c):
         enterprise.refresh_from_db()
