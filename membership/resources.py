@@ -88,10 +88,15 @@ class _Cells:
     def __init__(self) -> None:
         self.caches: dict[str, dict[Any, Any]] = {}
 
-    def read(self, key: str, raw: Any, reader) -> Any:
+    def cache(self, key: str) -> dict[Any, Any]:
+        """The column's readings so far, by raw value (a reading that failed holds its error)."""
         cache = self.caches.get(key)
         if cache is None:
             cache = self.caches[key] = {}
+        return cache
+
+    def read(self, key: str, raw: Any, reader) -> Any:
+        cache = self.cache(key)
         # True == 1 == 1.0 as dict keys: booleans are read every time
         found = cache.get(raw, _UNREAD) if type(raw) is not bool else _UNREAD
         if found is _UNREAD:
@@ -820,7 +825,13 @@ class _MemberCheck(_RowCheck):
             **{key: _choice_reader(choices) for key, choices in MEMBER_CHOICES.items()},
             "migrant_worker": _yes_no,
         }
-        self.readers = [(key, reader) for key, reader in readers.items() if key in present]
+        # (key, reader, that column's cache): the loop in check() looks a repeated value up
+        # itself, without a call per cell
+        self.readers = [
+            (key, reader, self.cells.cache(key))
+            for key, reader in readers.items()
+            if key in present
+        ]
         self.has_card = "card_number" in present
 
     def run(self) -> Plan:
@@ -922,17 +933,19 @@ class _MemberCheck(_RowCheck):
         if len(name) > 50:
             self.fail(row, "name", _("姓名最多 50 字。"))
         details: dict[str, Any] = {"name": name}
-        for key, reader in self.readers:
+        for key, reader, cache in self.readers:
             raw = values[key]
             if raw is None or raw == "":
                 continue
-            try:
-                value = cells.read(key, raw, reader)
-            except (ValidationError, CellError) as error:
-                self.fail(
-                    row, key, _message(error) if isinstance(error, ValidationError) else error
-                )
-                continue
+            value = cache.get(raw, _UNREAD) if type(raw) is not bool else _UNREAD
+            if value is _UNREAD or isinstance(value, Exception):
+                try:
+                    value = cells.read(key, raw, reader)
+                except (ValidationError, CellError) as error:
+                    self.fail(
+                        row, key, _message(error) if isinstance(error, ValidationError) else error
+                    )
+                    continue
             if value != "" and value is not None:
                 details[key] = value
         given = details.pop("sex", None)

@@ -283,6 +283,7 @@ def test_a_process_killed_in_the_middle_of_an_import_leaves_nothing_written(ente
     import sys
     import time
     from pathlib import Path
+    from urllib.parse import quote
 
     import psycopg2
     from django.db import connection
@@ -297,7 +298,9 @@ def test_a_process_killed_in_the_middle_of_an_import_leaves_nothing_written(ente
         )
     )
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    # (the embedded PostgreSQL listens on a socket directory: a host with slashes, quoted)
+    host = quote(db["HOST"] or "", safe="")
+    url = f"postgres://{db['USER']}@{host}:{db['PORT']}/{db['NAME']}"
     locker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"])
     cursor = locker.cursor()
     cursor.execute("LOCK TABLE membership_membership IN ACCESS EXCLUSIVE MODE")
@@ -326,7 +329,9 @@ def test_a_process_killed_in_the_middle_of_an_import_leaves_nothing_written(ente
             if waiting or process.poll() is not None:
                 break
             time.sleep(0.05)
-        assert waiting, "the import never reached the memberships"
+        if not waiting:
+            _out, err = process.communicate(timeout=10) if process.poll() is not None else ("", "")
+            pytest.fail(f"the import never reached the memberships: {err.decode()[-2000:]}")
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     finally:
