@@ -59,3 +59,42 @@ class TargetYearForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data["year"]
         return timezone.localdate().year
+
+
+class ReportQuarterForm(forms.Form):
+    """The quarter of the reports page: `quarter=2026Q3`, one that has ended; the quarter that
+    ended last by default (and when the value is wrong, which the page says)."""
+
+    quarter = forms.CharField(
+        label=_("季度"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"placeholder": "2026Q3", "size": 8}),
+    )
+
+    def clean_quarter(self):
+        text = self.cleaned_data["quarter"]
+        if not text:
+            return None
+        try:
+            quarter = Quarter.parse(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="quarter") from None
+        if not quarter.has_ended(timezone.localdate()):
+            raise forms.ValidationError(
+                _("%(quarter)s 尚未结束，季度结束后才能生成报告。") % {"quarter": quarter},
+                code="not_ended",
+            )
+        if quarter.year < 2000:
+            raise forms.ValidationError(_("季度不能早于 2000 年。"), code="too_early")
+        return quarter
+
+    def quarter_or_default(self) -> Quarter:
+        if self.is_bound and self.is_valid() and self.cleaned_data["quarter"]:
+            return self.cleaned_data["quarter"]
+        return Quarter.just_ended(timezone.localdate())
+
+    @staticmethod
+    def recent() -> list[Quarter]:
+        """The eight quarters that ended last, newest first (the page's quick links)."""
+        return Quarter.just_ended(timezone.localdate()).last(8)[::-1]

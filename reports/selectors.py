@@ -1,5 +1,5 @@
 """Indicators composed for the dashboard, the JSON endpoint, the `indicators` command, the quarterly
-snapshots and (next) the PDF reports.
+snapshots and the PDF reports (whose runs the reports page lists: `report_rows`).
 
 The definitions are those of DESIGN.md ("Indicators") and live in `membership`: the union status
 on a date (`EnterpriseQuerySet.with_status_on`), memberships active on a date
@@ -28,10 +28,12 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federations.models import Federation, FoundingTarget
+from federations.permissions import Perm, federation_get_for_user, federations_where, user_can
 from membership.models import (
     LARGE_ENTERPRISE_EMPLOYEES,
     Enterprise,
@@ -40,7 +42,7 @@ from membership.models import (
 )
 from membership.selectors import coverage_counts, format_rate, rate
 
-from .models import QuarterlySnapshot
+from .models import REPORT_KINDS, QuarterlySnapshot, ReportRun
 from .periods import Period, Quarter
 
 Status = Enterprise.UnionStatus
@@ -589,3 +591,48 @@ def missing_snapshots(*, quarters, federations=None) -> list[tuple[Federation, Q
         for federation in federations
         if (federation.pk, str(quarter)) not in taken
     ]
+
+
+# --- quarterly PDF reports ----------------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    """One line of the reports page: a federation, its run for the quarter (None: never
+    requested) and whether the user may build it."""
+
+    federation: Federation
+    run: ReportRun | None
+    can_build: bool
+
+    @property
+    def pending(self) -> bool:
+        return self.run is not None and self.run.pending
+
+
+def report_rows(*, user, quarter: Quarter) -> list[ReportRow]:
+    """The federations whose reports `user` sees (Perm.VIEW_DASHBOARD: the office and admins
+    their whole scope, a chair their own federation and below), in tree order, each with its run
+    for `quarter`. Two queries (plus the user's roles, once per request)."""
+    federations = list(
+        federations_where(user, Perm.VIEW_DASHBOARD).filter(kind__in=REPORT_KINDS).order_by("path")
+    )
+    runs = {
+        run.federation_id: run
+        for run in ReportRun.objects.filter(federation__in=federations, quarter=str(quarter))
+    }
+    return [ReportRow(f, runs.get(f.pk), user_can(user, Perm.RUN_REPORTS, f)) for f in federations]
+
+
+def report_run_get_for_user(*, user, code: str, quarter: Quarter):
+    """The run of the federation `code` for `quarter`, if the user may see that federation's
+    dashboards; Http404 for a federation outside their scope, unknown, or without a run alike."""
+    federation = federation_get_for_user(user=user, code=code, perm=Perm.VIEW_DASHBOARD)
+    run = (
+        ReportRun.objects.select_related("federation")
+        .filter(federation=federation, quarter=str(quarter))
+        .first()
+    )
+    if run is None:
+        raise Http404
+    return run

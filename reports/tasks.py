@@ -1,11 +1,15 @@
 """Thin Celery entry points (STYLE.md #6): they take strings and ids, call a service, and are
-idempotent (one snapshot per federation and quarter). Scheduled in CELERY_BEAT_SCHEDULE.
+idempotent (one snapshot, one report per federation and quarter). Scheduled in
+CELERY_BEAT_SCHEDULE.
 
 None stores a result: nothing reads them, and publishing a task that does needs the result backend
 as well as the broker (see common/queue.py)."""
 
+from functools import partial
+
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from federations.models import Federation
@@ -39,3 +43,49 @@ def take_subtree_snapshots(federation_id: int, quarter: str, actor_id: int | Non
             quarter=Quarter.parse(quarter), actor=actor, federation=federation
         )
     )
+
+
+# --- quarterly PDF reports ----------------------------------------------------------------------
+
+# A district report takes seconds; a build still running after these is stuck (the soft limit
+# marks the run FAILED, the hard one kills the worker process, whose message is then re-queued
+# because of reject_on_worker_lost).
+REPORT_SOFT_TIME_LIMIT = 120
+REPORT_TIME_LIMIT = 150
+
+
+@shared_task(
+    name="reports.build_report",
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(services.TransientError, OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    soft_time_limit=REPORT_SOFT_TIME_LIMIT,
+    time_limit=REPORT_TIME_LIMIT,
+)
+def build_report(self, run_id: int) -> str:
+    """Build the PDF of one report run (idempotent: one file per federation and quarter,
+    replaced atomically). Database errors are retried with backoff, three times; any other
+    failure marks the run FAILED with its reason and keeps the previous file."""
+    last_attempt = self.request.retries >= self.max_retries
+    run = services.report_build(run_id=run_id, last_attempt=last_attempt)
+    return run.status if run else ""
+
+
+@shared_task(name="reports.build_quarter_reports", ignore_result=True)
+def build_quarter_reports(quarter: str | None = None) -> int:
+    """The reports of every federation for `quarter`; by default the quarter that ended last
+    before today (Asia/Shanghai). Beat runs it after the quarterly snapshots; each report takes
+    any snapshot it still lacks first."""
+    period = Quarter.parse(quarter) if quarter else Quarter.just_ended(timezone.localdate())
+    requested = services.report_runs_request(
+        federations=services.reportable_federations(), quarter=period
+    )
+    for item in requested:
+        transaction.on_commit(partial(build_report.delay, item.run.pk))
+    return len(requested)

@@ -11,4 +11,12 @@ urlpatterns = [
     path("dashboard/<str:code>/snapshots/", views.snapshots_take, name="snapshots_take"),
     path("targets/<str:code>/", views.targets, name="targets"),
     path("api/indicators/<str:code>/", views.indicators_json, name="indicators_json"),
+    path("quarterly/", views.quarterly, name="quarterly"),
+    path("quarterly/<str:quarter>/build/", views.reports_build_all, name="reports_build_all"),
+    path("quarterly/<str:quarter>/<str:code>/build/", views.report_build, name="report_build"),
+    path(
+        "quarterly/<str:quarter>/<str:code>/report.pdf",
+        views.report_download,
+        name="report_download",
+    ),
 ]

@@ -1,9 +1,12 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,11 +17,11 @@ from common.queue import QUEUE_UNAVAILABLE, enqueue
 from federations import services as federation_services
 from federations.forms import FoundingTargetForm
 from federations.models import FoundingTarget
-from federations.permissions import Perm, federation_get_for_user, scope_roots
+from federations.permissions import Perm, federation_get_for_user, scope_roots, user_can
 
 from . import dashboard as dashboard_page
-from . import exports, selectors, tasks
-from .forms import AsOfForm, TargetYearForm
+from . import exports, selectors, services, tasks
+from .forms import AsOfForm, ReportQuarterForm, TargetYearForm
 from .periods import Quarter
 
 
@@ -136,3 +139,114 @@ def snapshots_take(request, code):
     else:
         messages.error(request, QUEUE_UNAVAILABLE)
     return redirect("reports:dashboard", code=federation.code)
+
+
+# --- quarterly PDF reports ----------------------------------------------------------------------
+
+
+def _report_quarter(text) -> Quarter:
+    """The quarter in a report URL; 404 for anything else (the page links only real ones)."""
+    try:
+        quarter = Quarter.parse(text)
+    except ValueError:
+        raise Http404 from None
+    if str(quarter) != text or not quarter.has_ended(timezone.localdate()):
+        raise Http404
+    return quarter
+
+
+def _reports_url(quarter):
+    return f"{reverse('reports:quarterly')}?{urlencode({'quarter': str(quarter)})}"
+
+
+@login_required
+def quarterly(request):
+    """Federation × quarter: the status of each report, its download and the build buttons."""
+    if not user_can(request.user, Perm.VIEW_DASHBOARD):
+        raise Http404
+    form = ReportQuarterForm(request.GET or None)
+    quarter = form.quarter_or_default()
+    rows = selectors.report_rows(user=request.user, quarter=quarter)
+    context = {
+        "form": form,
+        "quarter": quarter,
+        "recent": form.recent(),
+        "rows": rows,
+        "pending": any(row.pending for row in rows),
+        "can_build_any": any(row.can_build for row in rows),
+    }
+    template = "reports/_report_rows.html" if request.htmx else "reports/quarterly.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def report_build(request, quarter, code):
+    """Build now / rebuild one federation's report (Perm.RUN_REPORTS there)."""
+    period = _report_quarter(quarter)
+    federation = federation_get_for_user(user=request.user, code=code, perm=Perm.RUN_REPORTS)
+    _queue_reports(request, [federation], period)
+    return redirect(_reports_url(period))
+
+
+@login_required
+@require_POST
+def reports_build_all(request, quarter):
+    """Build the reports of every federation of the quarter where the user may run reports."""
+    period = _report_quarter(quarter)
+    federations = list(services.reportable_federations(actor=request.user))
+    if not federations:
+        raise Http404
+    _queue_reports(request, federations, period)
+    return redirect(_reports_url(period))
+
+
+def _queue_reports(request, federations, quarter):
+    try:
+        requested = services.report_runs_request(
+            federations=federations, quarter=quarter, actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return
+    # Queued after the runs are committed (the service's transaction has ended here); a broker
+    # that cannot be reached puts the runs back as they were and says so.
+    for number, item in enumerate(requested):
+        if not enqueue(tasks.build_report, item.run.pk):
+            services.report_runs_unqueue(requested=requested[number:])
+            messages.error(request, QUEUE_UNAVAILABLE)
+            return
+    if len(requested) == 1:
+        text = _("已开始生成 %(name)s %(quarter)s 的报告。") % {
+            "name": federations[0].name,
+            "quarter": quarter.label,
+        }
+    else:
+        text = _("已开始生成 %(quarter)s 的 %(count)s 份报告。") % {
+            "quarter": quarter.label,
+            "count": len(requested),
+        }
+    messages.success(request, text)
+
+
+@login_required
+def report_download(request, quarter, code):
+    """The PDF, to users who see the federation's dashboards; 404 outside their scope and when
+    there is no file yet. Served by the application from PRIVATE_ROOT, never by a public URL."""
+    period = _report_quarter(quarter)
+    run = selectors.report_run_get_for_user(user=request.user, code=code, quarter=period)
+    path = services.report_file(run)
+    if path is None:
+        raise Http404
+    federation = run.federation
+    filename = f"{federation.name}-{period}-季度报告.pdf"
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        federation=federation,
+        summary=_("下载 %(quarter)s 季度报告") % {"quarter": period},
+        file_name=filename,
+    )
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )

@@ -10,7 +10,9 @@ urlpatterns = [
     path("federations/", include("federations.urls")),
     path("imports/", include("imports.urls")),
     path("membership/", include("membership.urls")),
+    path("assistance/", include("assistance.urls")),
     path("reports/", include("reports.urls")),
+    path("activities/", include("activities.urls")),
     path("users/", include("users.urls")),
     path("admin/", admin.site.urls),
 ]

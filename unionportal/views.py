@@ -3,12 +3,15 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from assistance.selectors import review_due_summary
 from federations.selectors import home_overview
 
 
 @login_required
 def home(request):
-    return render(request, "home.html", home_overview(user=request.user))
+    context = home_overview(user=request.user)
+    context["hardship_review"] = review_due_summary(user=request.user)
+    return render(request, "home.html", context)
 
 
 def healthz(request):

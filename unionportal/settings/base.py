@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "users",
     "federations",
     "membership",
+    "assistance",
     "audit",
+    "activities",
     "reports",
     "imports",
 ]
@@ -164,12 +166,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Beat (CELERY_TIMEZONE, so Asia/Shanghai): the quarterly snapshots at 02:00 on the first day of
-# each quarter, for the quarter just ended; every night, any snapshot of the last eight quarters
-# still missing (a failed run, a new federation).
+# each quarter, for the quarter just ended, and an hour later the PDF reports of every federation
+# for that quarter (each takes a snapshot it still lacks first); every night, any snapshot of the
+# last eight quarters still missing (a failed run, a new federation).
 CELERY_BEAT_SCHEDULE = {
     "quarterly-snapshots": {
         "task": "reports.take_quarter_snapshots",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+    "quarterly-reports": {
+        "task": "reports.build_quarter_reports",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10"),
     },
     "fill-missing-snapshots": {
         "task": "reports.fill_missing_snapshots",
@@ -204,6 +211,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # one INFO line per step and page of every report
+        "fontTools": {"level": "WARNING"},
+    },
 }
 AXES_VERBOSE = False
