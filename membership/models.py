@@ -467,6 +467,12 @@ class Membership(models.Model):
             models.Index(
                 fields=["enterprise", "joined_on", "left_on"], name="membership_active_lookup"
             ),
+            # a member card typed or scanned at an activity's door: open memberships with a card
+            models.Index(
+                fields=["card_number"],
+                condition=Q(left_on__isnull=True) & ~Q(card_number=""),
+                name="membership_open_card",
+            ),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from activities.models import Activity
 from federations.models import Federation, RoleAssignment
 from membership.models import Enterprise
 from membership.selectors import coverage_counts
@@ -19,6 +20,8 @@ def test_seed_demo_builds_the_fengtai_district_once(db, capsys):
     assert {"太平桥街道总工会", "东高地街道总工会", "王佐镇总工会", "卢沟桥地区总工会"} <= names
     assert Federation.objects.filter(kind=Federation.Kind.JOINT).count() >= 15
     assert "新建 0 个" in out
+    assert "演示活动：新建 0 场" in out  # the second run adds no activities either
+    assert Activity.objects.filter(federation__code="FT-DGD").exists()
     # and every role has a demo user whose printed password works
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == {
         "staff",

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from activities.demo import seed_activities_demo
 from federations import demo, services
 from federations.models import Federation, RoleAssignment
 from membership.demo import seed_membership_demo
@@ -33,8 +34,10 @@ class Command(BaseCommand):
             created = self._tree()
             logins = self._users(random_passwords=production)
             enterprises, members = seed_membership_demo()
+            activities = seed_activities_demo(district_code=demo.DISTRICT[0])
         self.stdout.write(f"演示组织：新建 {created} 个，共 {Federation.objects.count()} 个。")
         self.stdout.write(f"演示企业：新建 {enterprises} 家；演示会员：新建 {members} 名。")
+        self.stdout.write(f"演示活动：新建 {activities} 场。")
         self.stdout.write("演示账号（用户名 / 密码 / 角色）：")
         for username, password, label in logins:
             self.stdout.write(f"  {username:<16} {password:<14} {label}")
