@@ -241,8 +241,18 @@ def report_file(run: ReportRun) -> Path | None:
     return path
 
 
+STALE_TEMPORARY_SECONDS = 600  # longer than any build may run (tasks.REPORT_TIME_LIMIT)
+
+
 def _write_atomically(path: Path, content: bytes) -> None:
+    """Write `content` beside `path` and rename it over `path`: readers see the old file or the
+    new one, never half of one. A temporary file left by a killed worker is removed by the next
+    build of the same report once it is older than any build may run."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.stem}-*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - stale.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                stale.unlink()
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:

@@ -1,9 +1,13 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from federations.models import Federation, Role
 from imports import registry
 from imports.parsing import read_table
 from imports.services import import_run
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, OUTPUT, open_page
 from tests.factories import FederationFactory, UserFactory, grant
 
 
@@ -77,3 +81,48 @@ def run_import(db):
         )
 
     return run
+
+
+# --- the browser (tests marked `browser`) --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it.")
+    # Playwright runs an event loop in this thread; Django's ORM calls from the test are still
+    # synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _page(browser, **options):
+    page = open_page(browser, **options)
+    yield page
+    page.context.close()
+    assert not page.problems, f"the page had problems: {page.problems}"
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop-sized page; the test fails if it asked an outside host, met a script error or
+    got a failed response."""
+    yield from _page(browser, viewport={"width": 1280, "height": 800})
+
+
+@pytest.fixture
+def phone_page(browser):
+    """As `page`, at a phone's size, with touch."""
+    viewport = {"width": 390, "height": 844}
+    yield from _page(browser, viewport=viewport, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def screenshot_dir():
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT

@@ -1,4 +1,6 @@
 import datetime
+import os
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -219,3 +221,19 @@ def test_target_progress_comes_from_the_snapshot(tree, coverage, make_user):
     assert "2024 年度建会任务完成情况" in text
     assert "新建独立工会（家） 4 0 0.0%" in text
     assert "会员人数（人） 10 4 40.0%" in text
+
+
+def test_a_temporary_file_left_by_a_killed_worker_is_removed_by_the_next_build(tree, coverage):
+    # given 太平桥's report, and the temporary files of two builds: one killed long ago, one
+    # (of another worker) still writing
+    path = services.report_file(build(tree.tpq))
+    old = path.parent / f".{path.stem}-killed.tmp"
+    old.write_bytes(b"half a PDF")
+    long_ago = time.time() - services.STALE_TEMPORARY_SECONDS - 60
+    os.utime(old, (long_ago, long_ago))
+    young = path.parent / f".{path.stem}-writing.tmp"
+    young.write_bytes(b"being written")
+    # when it is rebuilt
+    build(tree.tpq)
+    # then the old temporary file is gone, the young one and the report are there
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, young.name])
