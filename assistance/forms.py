@@ -149,6 +149,23 @@ class GrantForm(forms.Form):
         return self.cleaned_data["id_number"]
 
 
+class GrantEditForm(forms.Form):
+    """A draft's amounts, date and details (recipient, programme and payer stay)."""
+
+    amount = money(_("现金金额（元）"))
+    goods_value = money(_("物资折价（元）"))
+    granted_on = date_field(_("发放日期"))
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+    student_name = forms.CharField(label=_("学生姓名"), max_length=50, required=False)
+    school = forms.CharField(label=_("学校"), max_length=100, required=False)
+    study_level = forms.ChoiceField(
+        label=_("学历层次"), choices=[("", "---------"), *StudyLevel.choices], required=False
+    )
+    admission_year = forms.IntegerField(
+        label=_("入学年份"), required=False, min_value=1990, max_value=2100
+    )
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("驳回原因"), max_length=200)
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("grants/export.xlsx", views.grant_export, name="grant_export"),
     path("grants/new/", views.grant_create, name="grant_create"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
+    path("grants/<int:pk>/edit/", views.grant_edit, name="grant_edit"),
     path("grants/<int:pk>/approve/", views.grant_approve, name="grant_approve"),
     path("grants/<int:pk>/reject/", views.grant_reject, name="grant_reject"),
     path("grants/<int:pk>/pay/", views.grant_pay, name="grant_pay"),

@@ -30,6 +30,7 @@ from .forms import (
     FileFilterForm,
     FileForm,
     FileOpenForm,
+    GrantEditForm,
     GrantFilterForm,
     GrantForm,
     GroupDeliveryForm,
@@ -450,6 +451,39 @@ def grant_create(request):
             "录入时即按帮扶项目的规则检查（每人每年次数、单次金额上限、是否须在档困难职工、"
             "是否须为劳动模范、年度预算），审批时再次检查。"
         ),
+    )
+
+
+@hardship_view
+@require_http_methods(["GET", "POST"])
+def grant_edit(request, pk):
+    """Correct a draft (staff of the payer); the rules are checked again."""
+    grant = selectors.grant_get_for_user(user=request.user, pk=pk, perm=Perm.EDIT_RECORDS)
+    if grant.status != Grant.Status.DRAFT:
+        raise Http404
+    fields = ("amount", "goods_value", "granted_on", "note", *STUDY_FIELDS)
+    form = GrantEditForm(
+        request.POST or None, initial={name: getattr(grant, name) for name in fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_update(
+                actor=request.user,
+                grant=grant,
+                **{name: form.cleaned_data[name] for name in fields},
+            )
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, _("已保存修改。"))
+            return redirect(grant)
+    return _form_page(
+        request,
+        form=form,
+        title=_("修改待审批记录"),
+        crumbs=_grant_crumbs(grant),
+        cancel_url=grant.get_absolute_url(),
+        subject=f"{grant.recipient.name} · {grant.program.name}",
     )
 
 

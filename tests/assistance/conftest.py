@@ -1,7 +1,7 @@
 import pytest
 
 from federations.models import Role
-from tests.membership.factories import EnterpriseFactory, MemberFactory
+from tests.assistance.factories import make_enterprise, make_member
 
 
 @pytest.fixture
@@ -25,19 +25,19 @@ def people(make_user, tree):
 
 @pytest.fixture
 def tpq_enterprise(tree):
-    return EnterpriseFactory(jurisdiction=tree.tpq, name="太平桥甲公司", employees=30)
+    return make_enterprise(tree.tpq, name="太平桥甲公司", employees=30)
 
 
 @pytest.fixture
 def dgd_enterprise(tree):
-    return EnterpriseFactory(jurisdiction=tree.dgd, name="东高地乙公司", employees=50)
+    return make_enterprise(tree.dgd, name="东高地乙公司", employees=50)
 
 
 @pytest.fixture
 def tpq_member(tpq_enterprise):
-    return MemberFactory(enterprise=tpq_enterprise, name="张困难")
+    return make_member(tpq_enterprise, name="张困难")
 
 
 @pytest.fixture
 def dgd_member(dgd_enterprise):
-    return MemberFactory(enterprise=dgd_enterprise, name="李东高")
+    return make_member(dgd_enterprise, name="李东高")

@@ -2,14 +2,38 @@
 tests too."""
 
 import datetime
+import itertools
 from decimal import Decimal
 
 from assistance import services
 from assistance.models import AidProgram
+from tests.membership.factories import (
+    EnterpriseFactory,
+    MemberFactory,
+    make_credit_code,
+    make_id_number,
+)
 
 D = datetime.date
 OPENED_ON = D(2025, 1, 10)
 GRANTED_ON = D(2025, 1, 20)
+
+
+# ID numbers of their own (another area code, another counter), so that these tests leave the
+# shared counter of tests/membership/factories.py where the other apps' tests expect it
+_serial = itertools.count(1)
+
+
+def make_member(enterprise, **fields):
+    """A member registered through the service, with an ID number of this app's own series."""
+    fields.setdefault("id_number", make_id_number(serial=next(_serial), area="110109"))
+    return MemberFactory(enterprise=enterprise, **fields)
+
+
+def make_enterprise(jurisdiction, **fields):
+    """An enterprise registered through the service, with a credit code of this app's series."""
+    fields.setdefault("credit_code", make_credit_code(next(_serial), prefix="91110109"))
+    return EnterpriseFactory(jurisdiction=jurisdiction, **fields)
 
 
 def program(code) -> AidProgram:

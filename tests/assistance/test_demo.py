@@ -2,12 +2,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from assistance.models import Grant, HardshipFile, MutualAidClaim
-from tests.membership.factories import MemberFactory
+from tests.assistance.factories import make_member
 
 
 def test_the_demo_fills_each_federation_once(tree, tpq_enterprise, dgd_enterprise, capsys):
     for n in range(30):
-        MemberFactory(enterprise=tpq_enterprise if n % 2 else dgd_enterprise)
+        make_member(tpq_enterprise if n % 2 else dgd_enterprise)
     call_command("seed_assistance_demo")
     assert "演示帮扶数据：新建档案 30 份" in capsys.readouterr().out
     assert HardshipFile.objects.filter(federation=tree.tpq).count() == 15

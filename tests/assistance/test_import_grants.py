@@ -10,9 +10,8 @@ from django.core.management.base import CommandError
 from assistance import services
 from assistance.models import Grant
 from audit.models import AuditEvent
-from tests.assistance.factories import draft_grant, open_file, program
+from tests.assistance.factories import draft_grant, make_member, open_file, program
 from tests.imports.files import row_errors, xlsx
-from tests.membership.factories import MemberFactory
 
 D = datetime.date
 HEADERS = [
@@ -49,7 +48,7 @@ def run(run_import):
 
 @pytest.fixture
 def second_member(tpq_enterprise):
-    return MemberFactory(enterprise=tpq_enterprise, name="王二")
+    return make_member(tpq_enterprise, name="王二")
 
 
 def test_staff_import_drafts_and_the_operator_imports_approved_grants(

@@ -8,8 +8,7 @@ import pytest
 from assistance import services
 from assistance.indicators import KEYS, hardship_indicators
 from reports.periods import Period, Quarter
-from tests.assistance.factories import draft_grant, open_file, program
-from tests.membership.factories import EnterpriseFactory, MemberFactory
+from tests.assistance.factories import draft_grant, make_enterprise, make_member, open_file, program
 
 D = datetime.date
 
@@ -26,10 +25,10 @@ def case(tree, people, tpq_enterprise, dgd_enterprise):
     delivery, two claims (one paid) and a winter-warmth budget; 东高地: one file, one paid grant,
     one delivery."""
     chair = people.tpq_chair
-    a = MemberFactory(enterprise=tpq_enterprise, name="甲")
-    b = MemberFactory(enterprise=tpq_enterprise, name="乙")
-    c = MemberFactory(enterprise=tpq_enterprise, name="丙")
-    d = MemberFactory(enterprise=dgd_enterprise, name="丁")
+    a = make_member(tpq_enterprise, name="甲")
+    b = make_member(tpq_enterprise, name="乙")
+    c = make_member(tpq_enterprise, name="丙")
+    d = make_member(dgd_enterprise, name="丁")
     open_file(a, opened_on=D(2025, 2, 1))
     lifted = open_file(b, opened_on=D(2024, 6, 1))
     services.hardship_file_lift_out(
@@ -82,7 +81,7 @@ def case(tree, people, tpq_enterprise, dgd_enterprise):
         chair=people.dgd_chair,
         on=D(2025, 8, 9),
     )
-    other = EnterpriseFactory(jurisdiction=tree.tpq, name="太平桥丙公司")
+    other = make_enterprise(tree.tpq, name="太平桥丙公司")
     services.group_delivery_record(
         actor=None,
         federation=tree.tpq,

@@ -11,7 +11,7 @@ from assistance import services
 from assistance.models import Grant, GrantDecision, HardshipFile, ModelWorkerTitle, per_capita
 from audit.models import AuditEvent
 from federations.models import Role
-from tests.assistance.factories import draft_grant, open_file, program
+from tests.assistance.factories import draft_grant, make_member, open_file, program
 from tests.factories import grant as grant_role
 
 D = datetime.date
@@ -303,9 +303,8 @@ def test_model_worker_at_approval(people, tpq_member):
 
 
 def test_budget_at_draft(tree, people, tpq_member, tpq_enterprise):
-    from tests.membership.factories import MemberFactory
 
-    other = MemberFactory(enterprise=tpq_enterprise, name="王二")
+    other = make_member(tpq_enterprise, name="王二")
     services.aid_budget_set(
         actor=people.office,
         federation=tree.tpq,
@@ -326,9 +325,8 @@ def test_budget_at_draft(tree, people, tpq_member, tpq_enterprise):
 
 
 def test_budget_at_approval(tree, people, tpq_member, tpq_enterprise):
-    from tests.membership.factories import MemberFactory
 
-    other = MemberFactory(enterprise=tpq_enterprise, name="王二")
+    other = make_member(tpq_enterprise, name="王二")
     services.aid_budget_set(
         actor=people.office,
         federation=tree.tpq,

@@ -13,9 +13,8 @@ from assistance import services
 from assistance.models import EvidenceDocument, Grant, HardshipFile
 from audit.models import AuditEvent
 from federations.models import Role
-from tests.assistance.factories import draft_grant, open_file
+from tests.assistance.factories import draft_grant, make_member, open_file
 from tests.factories import grant as grant_role
-from tests.membership.factories import MemberFactory
 
 D = datetime.date
 PDF = b"%PDF-1.4\n% test evidence\n"
@@ -59,6 +58,8 @@ URLS = [
     ("get", "/assistance/files/{f}/model-worker/", {}),
     ("get", "/assistance/documents/{d}/download/", {}),
     ("get", "/assistance/grants/{g}/", {}),
+    ("get", "/assistance/grants/{g}/edit/", {}),
+    ("post", "/assistance/grants/{g}/edit/", {"amount": "1", "goods_value": "0"}),
     ("post", "/assistance/grants/{g}/approve/", {}),
     ("post", "/assistance/grants/{g}/reject/", {"reason": "越权"}),
     ("post", "/assistance/grants/{g}/pay/", {"paid_on": "2025-02-01"}),
@@ -327,7 +328,7 @@ def test_the_staff_home_page_flags_files_not_reviewed_for_a_year(people, client,
 
 def _many(enterprise, count, *, files=True):
     for n in range(count):
-        member = MemberFactory(enterprise=enterprise, name=f"会员{n}")
+        member = make_member(enterprise, name=f"会员{n}")
         if files:
             open_file(member)
         draft_grant(member, "winter_warmth")
@@ -364,3 +365,42 @@ def test_the_import_page_offers_grants_to_staff_only(people, client):
     assert template.status_code == 200
     client.force_login(people.dgd_chair)
     assert client.get("/imports/grants/").status_code == 404
+
+
+def test_staff_correct_a_draft_and_the_rules_apply_again(people, client, dgd_grant):
+    client.force_login(people.dgd_staff)
+    url = f"/assistance/grants/{dgd_grant.pk}/edit/"
+    data = {"amount": "2500", "goods_value": "0", "granted_on": "2025-01-20"}
+    response = client.post(url, data)
+    assert "超过单次金额上限" in response.content.decode()
+    data["amount"] = "900"
+    assert client.post(url, data).status_code == 302
+    dgd_grant.refresh_from_db()
+    assert dgd_grant.amount == Decimal("900.00")
+    # a chair may not edit, and an approved grant is no longer a draft
+    client.force_login(people.dgd_chair)
+    assert client.get(url).status_code == 404
+    services.grant_approve(actor=people.dgd_chair, grant=dgd_grant)
+    client.force_login(people.dgd_staff)
+    assert client.get(url).status_code == 404
+
+
+def test_the_file_page_costs_the_same_however_many_grants_and_documents(
+    people, client, dgd_file, private_root, django_assert_num_queries
+):
+    client.force_login(people.dgd_staff)
+    client.get(dgd_file.get_absolute_url())
+    with CaptureQueriesContext(connection) as few:
+        client.get(dgd_file.get_absolute_url())
+    member = dgd_file.member
+    for code in ("winter_warmth", "summer_cooling", "emergency", "serious_illness"):
+        draft_grant(member, code)
+    for n in range(3):
+        services.evidence_add(
+            actor=None,
+            hardship_file=dgd_file,
+            upload=SimpleUploadedFile(f"证明{n}.pdf", PDF),
+        )
+    with django_assert_num_queries(len(few)):
+        response = client.get(dgd_file.get_absolute_url())
+    assert all(f"证明{n}.pdf" in response.content.decode() for n in range(3))
