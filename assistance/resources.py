@@ -224,6 +224,7 @@ class _GrantCheck:
                 "pk",
                 "id_number",
                 "name",
+                "is_model_worker",
                 "current_enterprise__jurisdiction__path",
                 "current_enterprise__jurisdiction_id",
             )
@@ -373,7 +374,8 @@ class _GrantCheck:
         facts = services.GrantFacts(
             grants_this_year=self.counted[limit_key],
             has_active_file=hardship_file is not None,
-            is_model_worker=first_title is not None and first_title <= year,
+            is_model_worker=member["is_model_worker"]
+            or (first_title is not None and first_title <= year),
             budget=self.budgets.get(budget_key),
             budget_used=self.used[budget_key],
         )

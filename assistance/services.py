@@ -666,12 +666,13 @@ def check_file_required(*, program, has_active_file, recipient_name, on):
 
 
 def check_model_worker(*, program, is_model_worker, recipient_name, year):
-    """须为劳动模范: the recipient holds a model-worker title awarded by the grant's year."""
+    """须为劳动模范: the recipient is marked 劳动模范 on their member record (the member form), or
+    holds a model-worker title recorded here that was awarded by the grant's year."""
     if program.requires_model_worker and not is_model_worker:
         raise ValidationError(
             _(
                 "不符合劳模要求：“%(program)s”只发给劳动模范，"
-                "“%(name)s”在 %(year)s 年没有登记劳模称号。"
+                "“%(name)s”在 %(year)s 年没有登记劳模称号，会员信息中也未标记为劳动模范。"
             )
             % {"program": program.name, "name": recipient_name, "year": year},
             code="model_worker_required",
@@ -839,9 +840,13 @@ def grant_facts(*, program, recipient, federation, granted_on, student_name="", 
     return GrantFacts(
         grants_this_year=counted.count() if program.grants_per_year is not None else 0,
         has_active_file=active_file_on(recipient_id=recipient.pk, on=granted_on) is not None,
+        # marked 劳动模范 on the member's record, or holding a title awarded by the grant's year
         is_model_worker=(
             program.requires_model_worker
-            and ModelWorkerTitle.objects.filter(member=recipient).held_in(year).exists()
+            and (
+                recipient.is_model_worker
+                or ModelWorkerTitle.objects.filter(member=recipient).held_in(year).exists()
+            )
         ),
         budget=budget_of(federation=federation, program=program, year=year),
         budget_used=budget_used(

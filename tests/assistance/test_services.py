@@ -289,6 +289,16 @@ def test_model_worker_visit_needs_a_model_worker_at_draft(people, tpq_member):
     assert draft_grant(tpq_member, "model_worker", granted_on=D(2025, 4, 28))
 
 
+def test_a_member_marked_a_model_worker_on_their_record_may_have_the_visit(people, tpq_member):
+    # given a member with no title recorded here, but marked 劳动模范 on the member form
+    from membership.services import member_update
+
+    member_update(actor=people.tpq_staff, member=tpq_member, is_model_worker=True)
+    # then the visit may be drafted (and needs no hardship file)
+    grant = draft_grant(tpq_member, "model_worker", granted_on=D(2025, 4, 28))
+    assert grant.status == Grant.Status.DRAFT
+
+
 def test_model_worker_at_approval(people, tpq_member):
     title = services.model_worker_title_add(
         actor=None, member=tpq_member, title="全国劳动模范", level="national", year=2015

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from activities.models import Activity
+from assistance.models import Grant, HardshipFile
 from federations.models import Federation, RoleAssignment
 from membership.models import Enterprise
 from membership.selectors import coverage_counts
@@ -22,6 +23,8 @@ def test_seed_demo_builds_the_fengtai_district_once(db, capsys):
     assert "新建 0 个" in out
     assert "演示活动：新建 0 场" in out  # the second run adds no activities either
     assert Activity.objects.filter(federation__code="FT-DGD").exists()
+    assert "新建档案 0 份，帮扶发放 0 条" in out  # nor hardship files and grants
+    assert HardshipFile.objects.exists() and Grant.objects.exists()
     # and every role has a demo user whose printed password works
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == {
         "staff",

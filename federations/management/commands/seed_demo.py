@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from activities.demo import seed_activities_demo
+from assistance.demo import seed_assistance_demo
 from federations import demo, services
 from federations.models import Federation, RoleAssignment
 from membership.demo import seed_membership_demo
@@ -35,9 +36,14 @@ class Command(BaseCommand):
             logins = self._users(random_passwords=production)
             enterprises, members = seed_membership_demo()
             activities = seed_activities_demo(district_code=demo.DISTRICT[0])
+            aid = seed_assistance_demo()
         self.stdout.write(f"演示组织：新建 {created} 个，共 {Federation.objects.count()} 个。")
         self.stdout.write(f"演示企业：新建 {enterprises} 家；演示会员：新建 {members} 名。")
         self.stdout.write(f"演示活动：新建 {activities} 场。")
+        self.stdout.write(
+            "演示帮扶数据：新建档案 {files} 份，帮扶发放 {grants} 条，集体慰问 {deliveries} 次，"
+            "互助保障理赔 {claims} 件。".format(**aid)
+        )
         self.stdout.write("演示账号（用户名 / 密码 / 角色）：")
         for username, password, label in logins:
             self.stdout.write(f"  {username:<16} {password:<14} {label}")
