@@ -24,7 +24,8 @@ def test_seed_demo_builds_the_fengtai_district_once(db, capsys):
     assert "演示活动：新建 0 场" in out  # the second run adds no activities either
     assert Activity.objects.filter(federation__code="FT-DGD").exists()
     assert "新建档案 0 份，帮扶发放 0 条" in out  # nor hardship files and grants
-    assert HardshipFile.objects.exists() and Grant.objects.exists()
+    assert HardshipFile.objects.exists()
+    assert Grant.objects.exists()
     # and every role has a demo user whose printed password works
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == {
         "staff",
