@@ -6,7 +6,7 @@ which the import ignores."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from membership.exports import Column, ExportFile, _export, labels
+from membership.exports import Column, ExportFile, export_list, labels
 
 from .models import Activity
 
@@ -62,7 +62,7 @@ def activity_rows(activities):
 
 def activities_export(*, actor, queryset, federation=None, filters=()) -> ExportFile:
     """`queryset`: from `selectors.activity_list` for `actor`; as `membership.exports`."""
-    return _export(
+    return export_list(
         actor=actor,
         queryset=queryset,
         model=Activity,

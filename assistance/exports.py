@@ -115,7 +115,7 @@ def grant_rows(grants):
         ]
 
 
-def _export(*, actor, queryset, model, columns, rows, label, federation, filters) -> ExportFile:
+def export_list(*, actor, queryset, model, columns, rows, label, federation, filters) -> ExportFile:
     if count_up_to(queryset, EXPORT_MAX_ROWS) > EXPORT_MAX_ROWS:
         raise ValidationError(
             _("符合条件的记录超过 %(max)s 条，无法一次导出；请筛选后分批导出。")
@@ -155,7 +155,7 @@ def _export(*, actor, queryset, model, columns, rows, label, federation, filters
 
 def files_export(*, actor, queryset, federation=None, filters=()) -> ExportFile:
     """`queryset`: from `selectors.file_list` for `actor`."""
-    return _export(
+    return export_list(
         actor=actor,
         queryset=queryset,
         model=HardshipFile,
@@ -169,7 +169,7 @@ def files_export(*, actor, queryset, federation=None, filters=()) -> ExportFile:
 
 def grants_export(*, actor, queryset, federation=None, filters=()) -> ExportFile:
     """`queryset`: from `selectors.grant_list` for `actor`."""
-    return _export(
+    return export_list(
         actor=actor,
         queryset=queryset,
         model=Grant,

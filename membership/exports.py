@@ -215,7 +215,10 @@ def write_xlsx(path, *, sheet_name, columns, rows) -> int:
     return count
 
 
-def _export(*, actor, queryset, model, columns, rows, label, federation, filters) -> ExportFile:
+def export_list(*, actor, queryset, model, columns, rows, label, federation, filters) -> ExportFile:
+    """Any app's filtered list as an .xlsx with Chinese headers, audited as one export (who,
+    what, how many rows, which filters): `rows(iterator)` yields each row's values in the order
+    of `columns`. Raises ValidationError above EXPORT_MAX_ROWS, before writing anything."""
     _check_size(queryset)
     filename = f"{label}_{timezone.localdate():%Y%m%d}.xlsx"
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="export-")
@@ -252,7 +255,7 @@ def enterprises_export(*, actor, queryset, federation=None, filters=()) -> Expor
     """`queryset`: from `selectors.enterprise_list` for `actor`. `federation`: the filter's node
     (decides who reads the audit event; the actor's scope root when None). `filters`: the filters
     in force as text, for the audit event. Raises ValidationError above EXPORT_MAX_ROWS."""
-    return _export(
+    return export_list(
         actor=actor,
         queryset=queryset,
         model=Enterprise,
@@ -266,7 +269,7 @@ def enterprises_export(*, actor, queryset, federation=None, filters=()) -> Expor
 
 def members_export(*, actor, queryset, federation=None, filters=()) -> ExportFile:
     """As `enterprises_export`, for `selectors.member_list`. ID numbers are masked."""
-    return _export(
+    return export_list(
         actor=actor,
         queryset=queryset,
         model=Member,
