@@ -19,10 +19,18 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.views import (
+    crumbs,
+    filter_form,
+    form_page,
+    query_string,
+    service_error,
+    viewer_view,
+    xlsx_download,
+)
 from federations.permissions import Perm, user_can
 from membership.filters import ListPage, sort_links
 from membership.selectors import member_get_for_user
-from membership.views import viewer_view
 
 from . import exports, selectors, services
 from .forms import (
@@ -46,47 +54,10 @@ WEEKDAYS = (
     _lazy("周六"),
     _lazy("周日"),
 )
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _filter_form(request):
-    """The list filters; a federation outside the user's scope is a 404, as any object."""
-    form = ActivityFilterForm(request.GET, user=request.user)
-    if form.outside_scope:
-        raise Http404
-    return form
-
-
-def _query(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return f"?{query.urlencode()}" if query else ""
-
-
-def _form_page(request, *, form, title, crumbs, cancel_url, submit=None):
-    context = {
-        "form": form,
-        "title": title,
-        "crumbs": crumbs,
-        "cancel_url": cancel_url,
-        "submit": submit or _("保存"),
-    }
-    return render(request, "membership/form.html", context)
 
 
 def _crumbs(activity=None):
-    crumbs = [(_("活动"), reverse("activities:list"))]
-    if activity is not None:
-        crumbs.append((activity.title, activity.get_absolute_url()))
-    return crumbs
-
-
-def _service_error(form, error):
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
+    return crumbs(_("活动"), reverse("activities:list"), activity, activity and activity.title)
 
 
 # --- list, calendar, export ---------------------------------------------------------------------
@@ -95,7 +66,7 @@ def _service_error(form, error):
 @viewer_view
 @require_GET
 def activity_list(request):
-    form = _filter_form(request)
+    form = filter_form(request, ActivityFilterForm)
     activities = selectors.activity_list(user=request.user, **form.selector_kwargs())
     page = ListPage(activities, request.GET.get("page"))
     context = {
@@ -111,7 +82,7 @@ def activity_list(request):
 @viewer_view
 @require_GET
 def activity_calendar(request):
-    form = _filter_form(request)
+    form = filter_form(request, ActivityFilterForm)
     year, month = parse_month(request.GET.get("month"))
     first = datetime.date(year, month, 1)
     previous = first - datetime.timedelta(days=1)
@@ -136,7 +107,7 @@ def activity_calendar(request):
 @viewer_view
 @require_GET
 def activity_export(request):
-    form = _filter_form(request)
+    form = filter_form(request, ActivityFilterForm)
     activities = selectors.activity_list(user=request.user, **form.selector_kwargs())
     try:
         export = exports.activities_export(
@@ -147,10 +118,8 @@ def activity_export(request):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(reverse("activities:list") + _query(request))
-    return FileResponse(
-        export.file, as_attachment=True, filename=export.filename, content_type=XLSX
-    )
+        return redirect(reverse("activities:list") + query_string(request))
+    return xlsx_download(export)
 
 
 # --- one activity -------------------------------------------------------------------------------
@@ -193,11 +162,11 @@ def activity_create(request):
                 actor=request.user, job_fair=form.job_fair(), **form.activity_fields()
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已登记活动“%(title)s”。") % {"title": activity.title})
             return redirect(activity)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("登记活动"),
@@ -222,11 +191,11 @@ def activity_edit(request, pk):
                 **form.activity_fields(),
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已保存活动“%(title)s”。") % {"title": saved.title})
             return redirect(saved)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("编辑“%(title)s”") % {"title": title},
@@ -404,12 +373,12 @@ def _programme_form_page(request, *, programme=None):
                 quarters=form.quarters(),
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已保存系列活动“%(name)s”。") % {"name": saved})
             return redirect(saved)
     crumbs = [(_("系列活动"), reverse("activities:programme_list"))]
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("新建系列活动") if programme is None else _("编辑“%(name)s”") % {"name": programme},
@@ -443,7 +412,7 @@ def programme_edit(request, pk):
 def activity_figures(request):
     """The indicators of the filtered federation and period (a quarter, or the year to date):
     what the dashboard and the report will show once they take the activity figures."""
-    form = _filter_form(request)
+    form = filter_form(request, ActivityFilterForm)
     federation = form.filters().get("federation")
     if federation is None:
         roots = selectors.figure_roots(user=request.user)

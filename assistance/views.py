@@ -18,6 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.views import (
+    crumbs,
+    filter_form,
+    form_page,
+    query_string,
+    service_error,
+    viewer_view,
+    xlsx_download,
+)
 from federations.permissions import Perm, user_can
 from membership.filters import ListPage
 
@@ -44,8 +53,6 @@ from .forms import (
 from .models import Grant
 from .services import FILE_FIELDS, STUDY_FIELDS
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def hardship_view(view):
     """Signed in and staff or chair somewhere; otherwise the page does not exist."""
@@ -59,63 +66,17 @@ def hardship_view(view):
     return login_required(never_cache(wrapper))
 
 
-def _service_error(form, error):
-    """Put a service's ValidationError on the form: on the field it names, else above it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _form_page(request, *, form, title, crumbs, cancel_url, submit=None, intro="", subject=None):
-    """The shared form page (templates/membership/form.html)."""
-    return render(
-        request,
-        "membership/form.html",
-        {
-            "form": form,
-            "title": title,
-            "crumbs": crumbs,
-            "cancel_url": cancel_url,
-            "submit": submit or _("保存"),
-            "intro": intro,
-            "subject": subject,
-        },
-    )
-
-
-def _query(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return f"?{query.urlencode()}" if query else ""
-
-
-def _filter_form(request, form_class):
-    form = form_class(request.GET, user=request.user)
-    if form.outside_scope:
-        raise Http404
-    return form
-
-
 def _file_crumbs(hardship_file=None):
-    crumbs = [(_("困难职工档案"), reverse("assistance:file_list"))]
-    if hardship_file is not None:
-        crumbs.append((hardship_file.member.name, hardship_file.get_absolute_url()))
-    return crumbs
+    return crumbs(
+        _("困难职工档案"),
+        reverse("assistance:file_list"),
+        hardship_file,
+        hardship_file and hardship_file.member.name,
+    )
 
 
 def _grant_crumbs(grant=None):
-    crumbs = [(_("帮扶发放"), reverse("assistance:grant_list"))]
-    if grant is not None:
-        crumbs.append((str(grant), grant.get_absolute_url()))
-    return crumbs
-
-
-def _download(export):
-    return FileResponse(
-        export.file, as_attachment=True, filename=export.filename, content_type=XLSX
-    )
+    return crumbs(_("帮扶发放"), reverse("assistance:grant_list"), grant)
 
 
 # --- hardship files -----------------------------------------------------------------------------
@@ -124,7 +85,7 @@ def _download(export):
 @hardship_view
 @require_GET
 def file_list(request):
-    form = _filter_form(request, FileFilterForm)
+    form = filter_form(request, FileFilterForm)
     files = selectors.file_list(user=request.user, **form.selector_kwargs())
     page = ListPage(files, request.GET.get("page"))
     context = {
@@ -139,7 +100,7 @@ def file_list(request):
 @hardship_view
 @require_GET
 def file_export(request):
-    form = _filter_form(request, FileFilterForm)
+    form = filter_form(request, FileFilterForm)
     files = selectors.file_list(user=request.user, **form.selector_kwargs())
     try:
         export = exports.files_export(
@@ -150,8 +111,8 @@ def file_export(request):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(reverse("assistance:file_list") + _query(request))
-    return _download(export)
+        return redirect(reverse("assistance:file_list") + query_string(request))
+    return xlsx_download(export)
 
 
 def _file_page(request, hardship_file, *, evidence_form=None, status=200):
@@ -195,13 +156,13 @@ def file_create(request):
                 **{name: data[name] for name in FILE_FIELDS},
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(
                 request, _("已为“%(name)s”建立困难职工档案。") % {"name": form.member.name}
             )
             return redirect(hardship_file)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("建立困难职工档案"),
@@ -225,11 +186,11 @@ def file_edit(request, pk):
                 **{name: form.cleaned_data[name] for name in FILE_FIELDS},
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已保存档案。"))
             return redirect(hardship_file)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("编辑困难职工档案"),
@@ -250,11 +211,11 @@ def file_review(request, pk):
                 actor=request.user, hardship_file=hardship_file, on=form.cleaned_data["on"]
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已记录复核。"))
             return redirect(hardship_file)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("复核档案"),
@@ -277,11 +238,11 @@ def file_lift_out(request, pk):
                 actor=request.user, hardship_file=hardship_file, **form.cleaned_data
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已办理解困脱困。"))
             return redirect(hardship_file)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("解困脱困"),
@@ -306,7 +267,7 @@ def evidence_upload(request, pk):
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已上传证明材料。"))
             return redirect(hardship_file)
@@ -338,11 +299,11 @@ def model_worker_title_add(request, pk):
                 actor=request.user, member=hardship_file.member, **form.cleaned_data
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已登记劳模称号。"))
             return redirect(hardship_file)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("登记劳模称号"),
@@ -358,7 +319,7 @@ def model_worker_title_add(request, pk):
 @hardship_view
 @require_GET
 def grant_list(request):
-    form = _filter_form(request, GrantFilterForm)
+    form = filter_form(request, GrantFilterForm)
     grants = selectors.grant_list(user=request.user, **form.selector_kwargs())
     page = ListPage(grants, request.GET.get("page"))
     context = {
@@ -373,7 +334,7 @@ def grant_list(request):
 @hardship_view
 @require_GET
 def grant_export(request):
-    form = _filter_form(request, GrantFilterForm)
+    form = filter_form(request, GrantFilterForm)
     grants = selectors.grant_list(user=request.user, **form.selector_kwargs())
     try:
         export = exports.grants_export(
@@ -384,8 +345,8 @@ def grant_export(request):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(reverse("assistance:grant_list") + _query(request))
-    return _download(export)
+        return redirect(reverse("assistance:grant_list") + query_string(request))
+    return xlsx_download(export)
 
 
 @hardship_view
@@ -436,11 +397,11 @@ def grant_create(request):
                 **{name: data[name] for name in STUDY_FIELDS},
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已录入，等待审批。"))
             return redirect(grant)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("录入帮扶发放"),
@@ -473,11 +434,11 @@ def grant_edit(request, pk):
                 **{name: form.cleaned_data[name] for name in fields},
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect(grant)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("修改待审批记录"),
@@ -508,7 +469,7 @@ def grant_reject(request, pk):
         try:
             services.grant_reject(actor=request.user, grant=grant, **form.cleaned_data)
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已驳回。"))
             return redirect(grant)
@@ -530,7 +491,7 @@ def grant_pay(request, pk):
         try:
             services.grant_mark_paid(actor=request.user, grant=grant, **form.cleaned_data)
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已登记发放。"))
             return redirect(grant)
@@ -538,18 +499,6 @@ def grant_pay(request, pk):
 
 
 # --- programmes and budgets ---------------------------------------------------------------------
-
-
-def viewer_view(view):
-    """Signed in and allowed to see records somewhere (the programmes' rules are not private)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not user_can(request.user, Perm.VIEW):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 @viewer_view
@@ -583,11 +532,11 @@ def program_edit(request, code):
                 **{name: form.cleaned_data[name] for name in form.changed_data},
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已保存“%(name)s”的规则。") % {"name": program.name})
             return redirect("assistance:program_list")
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("帮扶项目规则"),
@@ -609,11 +558,11 @@ def budget_set(request):
         try:
             services.aid_budget_set(actor=request.user, **data)
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已设定预算。"))
             return redirect(reverse("assistance:program_list") + f"?year={data['year']}")
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("设定年度预算"),
@@ -654,11 +603,11 @@ def delivery_create(request):
                 note=data["note"],
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已登记集体慰问。"))
             return redirect("assistance:delivery_list")
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("登记集体慰问"),
@@ -694,11 +643,11 @@ def claim_create(request):
                 note=data["note"],
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已受理理赔申请。"))
             return redirect("assistance:claim_list")
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("受理互助保障理赔"),
@@ -716,11 +665,11 @@ def claim_settle(request, pk):
         try:
             services.mutual_aid_claim_settle(actor=request.user, claim=claim, **form.cleaned_data)
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已办结理赔。"))
             return redirect("assistance:claim_list")
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("办结理赔"),

@@ -7,18 +7,24 @@ getter is asked for Perm.EDIT_RECORDS). Views parse with a form and call one sel
 a service's ValidationError goes back onto the form.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.views import (
+    crumbs,
+    filter_form,
+    form_page,
+    query_string,
+    service_error,
+    viewer_view,
+    xlsx_download,
+)
 from federations.permissions import Perm, user_can
 
 from . import exports, selectors, services
@@ -42,83 +48,17 @@ from .forms import (
 from .models import Enterprise
 from .services import ENTERPRISE_FIELDS, MEMBER_FIELDS
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Status = Enterprise.UnionStatus
 # union_found / union_upgrade raise "date in the future" without naming the field
 DATE_ERRORS = {"future_date": "on"}
 
 
-def viewer_view(view):
-    """Signed in and allowed to see records somewhere; otherwise the page does not exist."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not user_can(request.user, Perm.VIEW):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
-def _service_error(form, error, *, by_code=None):
-    """Put a service's ValidationError on the form: on the field it names, else above the form.
-    `by_code` ({code: field}) places an error the service raises without a field name."""
-    if not hasattr(error, "error_dict"):
-        for item in error.error_list:
-            field = (by_code or {}).get(item.code)
-            form.add_error(field if field in form.fields else None, item)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _form_page(request, *, form, title, crumbs, cancel_url, submit=None, intro="", subject=None):
-    return render(
-        request,
-        "membership/form.html",
-        {
-            "form": form,
-            "title": title,
-            "crumbs": crumbs,
-            "cancel_url": cancel_url,
-            "submit": submit or _("保存"),
-            "intro": intro,
-            "subject": subject,
-        },
-    )
-
-
 def _enterprise_crumbs(enterprise=None):
-    crumbs = [(_("企业"), reverse("membership:enterprise_list"))]
-    if enterprise is not None:
-        crumbs.append((enterprise.name, enterprise.get_absolute_url()))
-    return crumbs
+    return crumbs(_("企业"), reverse("membership:enterprise_list"), enterprise)
 
 
 def _member_crumbs(member=None):
-    crumbs = [(_("会员"), reverse("membership:member_list"))]
-    if member is not None:
-        crumbs.append((member.name, member.get_absolute_url()))
-    return crumbs
-
-
-def _filter_form(request, form_class):
-    form = form_class(request.GET, user=request.user)
-    if form.outside_scope:
-        raise Http404
-    return form
-
-
-def _query(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return f"?{query.urlencode()}" if query else ""
-
-
-def _download(export):
-    return FileResponse(
-        export.file, as_attachment=True, filename=export.filename, content_type=XLSX
-    )
+    return crumbs(_("会员"), reverse("membership:member_list"), member)
 
 
 # --- enterprises --------------------------------------------------------------------------------
@@ -127,7 +67,7 @@ def _download(export):
 @viewer_view
 @require_GET
 def enterprise_list(request):
-    form = _filter_form(request, EnterpriseFilterForm)
+    form = filter_form(request, EnterpriseFilterForm)
     enterprises = selectors.enterprise_list(user=request.user, **form.selector_kwargs())
     page = ListPage(enterprises, request.GET.get("page"))
     context = {
@@ -142,7 +82,7 @@ def enterprise_list(request):
 @viewer_view
 @require_GET
 def enterprise_export(request):
-    form = _filter_form(request, EnterpriseFilterForm)
+    form = filter_form(request, EnterpriseFilterForm)
     enterprises = selectors.enterprise_list(user=request.user, **form.selector_kwargs())
     try:
         export = exports.enterprises_export(
@@ -153,8 +93,8 @@ def enterprise_export(request):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(reverse("membership:enterprise_list") + _query(request))
-    return _download(export)
+        return redirect(reverse("membership:enterprise_list") + query_string(request))
+    return xlsx_download(export)
 
 
 @viewer_view
@@ -203,11 +143,11 @@ def enterprise_create(request):
                 note=data["note"],
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已登记企业“%(name)s”。") % {"name": enterprise.name})
             return redirect(enterprise)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("登记企业"),
@@ -231,11 +171,11 @@ def enterprise_edit(request, pk):
                 **{field: form.cleaned_data[field] for field in ENTERPRISE_FIELDS},
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已保存企业“%(name)s”。") % {"name": saved.name})
             return redirect(saved)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("编辑“%(name)s”") % {"name": name},
@@ -263,7 +203,7 @@ def enterprise_found(request, pk):
                 note=data["note"],
             )
         except ValidationError as error:
-            _service_error(form, error, by_code=DATE_ERRORS)
+            service_error(form, error, by_code=DATE_ERRORS)
         else:
             how = (
                 _("由“%(union)s”覆盖") % {"union": data["joint_union"].name}
@@ -276,7 +216,7 @@ def enterprise_found(request, pk):
                 % {"name": enterprise.name, "how": how, "date": data["on"].isoformat()},
             )
             return redirect(enterprise)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("建会"),
@@ -297,7 +237,7 @@ def enterprise_upgrade(request, pk):
         try:
             services.union_upgrade(actor=request.user, enterprise=enterprise, **form.cleaned_data)
         except ValidationError as error:
-            _service_error(form, error, by_code=DATE_ERRORS)
+            service_error(form, error, by_code=DATE_ERRORS)
         else:
             messages.success(
                 request,
@@ -305,7 +245,7 @@ def enterprise_upgrade(request, pk):
                 % {"name": enterprise.name, "date": form.cleaned_data["on"].isoformat()},
             )
             return redirect(enterprise)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("升级为独立工会"),
@@ -323,7 +263,7 @@ def enterprise_upgrade(request, pk):
 @viewer_view
 @require_GET
 def member_list(request):
-    form = _filter_form(request, MemberFilterForm)
+    form = filter_form(request, MemberFilterForm)
     members = selectors.member_list(user=request.user, **form.selector_kwargs())
     exact = request.GET.get("count") == "all"
     page = ListPage(members, request.GET.get("page"), cap=None if exact else MEMBER_COUNT_CAP)
@@ -341,7 +281,7 @@ def member_list(request):
 @viewer_view
 @require_GET
 def member_export(request):
-    form = _filter_form(request, MemberFilterForm)
+    form = filter_form(request, MemberFilterForm)
     members = selectors.member_list(user=request.user, **form.selector_kwargs())
     try:
         export = exports.members_export(
@@ -352,8 +292,8 @@ def member_export(request):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(reverse("membership:member_list") + _query(request))
-    return _download(export)
+        return redirect(reverse("membership:member_list") + query_string(request))
+    return xlsx_download(export)
 
 
 def _member_page(request, member, *, revealed_id_number=None):
@@ -411,7 +351,7 @@ def member_register(request, pk):
                 **{name: data[name] for name in MEMBER_FIELDS},
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(
                 request,
@@ -419,7 +359,7 @@ def member_register(request, pk):
                 % {"name": member.name, "enterprise": enterprise.name},
             )
             return redirect(member)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("登记会员"),
@@ -445,11 +385,11 @@ def member_edit(request, pk):
         try:
             saved = services.member_update(actor=request.user, member=member, **fields)
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(request, _("已保存会员“%(name)s”。") % {"name": saved.name})
             return redirect(saved)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("编辑会员“%(name)s”") % {"name": name},
@@ -484,7 +424,7 @@ def member_transfer(request, pk):
                     card_number=data["card_number"],
                 )
             except ValidationError as error:
-                _service_error(form, error)
+                service_error(form, error)
             else:
                 messages.success(
                     request,
@@ -492,7 +432,7 @@ def member_transfer(request, pk):
                     % {"name": member.name, "date": data["on"].isoformat(), "to": target.name},
                 )
                 return redirect(member)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("会籍接转"),
@@ -515,7 +455,7 @@ def member_leave(request, pk):
                 actor=request.user, member=member, **form.cleaned_data
             )
         except ValidationError as error:
-            _service_error(form, error)
+            service_error(form, error)
         else:
             messages.success(
                 request,
@@ -528,7 +468,7 @@ def member_leave(request, pk):
                 },
             )
             return redirect(member)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("离会"),
