@@ -23,10 +23,9 @@ from common.views import (
     crumbs,
     filter_form,
     form_page,
-    query_string,
+    list_export,
     service_error,
     viewer_view,
-    xlsx_download,
 )
 from federations.permissions import Perm, user_can
 from membership.filters import ListPage, sort_links
@@ -107,19 +106,13 @@ def activity_calendar(request):
 @viewer_view
 @require_GET
 def activity_export(request):
-    form = filter_form(request, ActivityFilterForm)
-    activities = selectors.activity_list(user=request.user, **form.selector_kwargs())
-    try:
-        export = exports.activities_export(
-            actor=request.user,
-            queryset=activities,
-            federation=form.filters().get("federation"),
-            filters=form.described(),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(reverse("activities:list") + query_string(request))
-    return xlsx_download(export)
+    return list_export(
+        request,
+        form_class=ActivityFilterForm,
+        select=selectors.activity_list,
+        export=exports.activities_export,
+        list_url="activities:list",
+    )
 
 
 # --- one activity -------------------------------------------------------------------------------

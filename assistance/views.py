@@ -22,10 +22,9 @@ from common.views import (
     crumbs,
     filter_form,
     form_page,
-    query_string,
+    list_export,
     service_error,
     viewer_view,
-    xlsx_download,
 )
 from federations.permissions import Perm, user_can
 from membership.filters import ListPage
@@ -100,19 +99,13 @@ def file_list(request):
 @hardship_view
 @require_GET
 def file_export(request):
-    form = filter_form(request, FileFilterForm)
-    files = selectors.file_list(user=request.user, **form.selector_kwargs())
-    try:
-        export = exports.files_export(
-            actor=request.user,
-            queryset=files,
-            federation=form.filters().get("federation"),
-            filters=form.described(),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(reverse("assistance:file_list") + query_string(request))
-    return xlsx_download(export)
+    return list_export(
+        request,
+        form_class=FileFilterForm,
+        select=selectors.file_list,
+        export=exports.files_export,
+        list_url="assistance:file_list",
+    )
 
 
 def _file_page(request, hardship_file, *, evidence_form=None, status=200):
@@ -334,19 +327,13 @@ def grant_list(request):
 @hardship_view
 @require_GET
 def grant_export(request):
-    form = filter_form(request, GrantFilterForm)
-    grants = selectors.grant_list(user=request.user, **form.selector_kwargs())
-    try:
-        export = exports.grants_export(
-            actor=request.user,
-            queryset=grants,
-            federation=form.filters().get("federation"),
-            filters=form.described(),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(reverse("assistance:grant_list") + query_string(request))
-    return xlsx_download(export)
+    return list_export(
+        request,
+        form_class=GrantFilterForm,
+        select=selectors.grant_list,
+        export=exports.grants_export,
+        list_url="assistance:grant_list",
+    )
 
 
 @hardship_view

@@ -3,9 +3,12 @@ filters, putting a service's error on a form, and the .xlsx download."""
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from federations.permissions import Perm, user_can
@@ -83,3 +86,22 @@ def xlsx_download(export):
     return FileResponse(
         export.file, as_attachment=True, filename=export.filename, content_type=XLSX
     )
+
+
+def list_export(request, *, form_class, select, export, list_url):
+    """A list page's "export" link: the rows its filters select (`select(user=…, **filters)`)
+    as an .xlsx made by `export(actor=…, queryset=…, federation=…, filters=…)`. A list too long
+    for one file goes back to the list (`list_url`, a URL name) with the reason."""
+    form = filter_form(request, form_class)
+    queryset = select(user=request.user, **form.selector_kwargs())
+    try:
+        file = export(
+            actor=request.user,
+            queryset=queryset,
+            federation=form.filters().get("federation"),
+            filters=form.described(),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse(list_url) + query_string(request))
+    return xlsx_download(file)

@@ -20,10 +20,9 @@ from common.views import (
     crumbs,
     filter_form,
     form_page,
-    query_string,
+    list_export,
     service_error,
     viewer_view,
-    xlsx_download,
 )
 from federations.permissions import Perm, user_can
 
@@ -82,19 +81,13 @@ def enterprise_list(request):
 @viewer_view
 @require_GET
 def enterprise_export(request):
-    form = filter_form(request, EnterpriseFilterForm)
-    enterprises = selectors.enterprise_list(user=request.user, **form.selector_kwargs())
-    try:
-        export = exports.enterprises_export(
-            actor=request.user,
-            queryset=enterprises,
-            federation=form.filters().get("federation"),
-            filters=form.described(),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(reverse("membership:enterprise_list") + query_string(request))
-    return xlsx_download(export)
+    return list_export(
+        request,
+        form_class=EnterpriseFilterForm,
+        select=selectors.enterprise_list,
+        export=exports.enterprises_export,
+        list_url="membership:enterprise_list",
+    )
 
 
 @viewer_view
@@ -281,19 +274,13 @@ def member_list(request):
 @viewer_view
 @require_GET
 def member_export(request):
-    form = filter_form(request, MemberFilterForm)
-    members = selectors.member_list(user=request.user, **form.selector_kwargs())
-    try:
-        export = exports.members_export(
-            actor=request.user,
-            queryset=members,
-            federation=form.filters().get("federation"),
-            filters=form.described(),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(reverse("membership:member_list") + query_string(request))
-    return xlsx_download(export)
+    return list_export(
+        request,
+        form_class=MemberFilterForm,
+        select=selectors.member_list,
+        export=exports.members_export,
+        list_url="membership:member_list",
+    )
 
 
 def _member_page(request, member, *, revealed_id_number=None):
