@@ -1,8 +1,9 @@
-"""What the management commands share: who they act as.
+"""What the management commands share: who they act as, and whether this is production.
 
 Without `--user` a command is the operator at the command line (full scope, audited without a
 user); with it, the command acts as that user, in their scope and with their permissions."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
@@ -29,3 +30,9 @@ def acting_user(username: str | None):
             returncode=USAGE_ERROR,
         )
     return user
+
+
+def is_production() -> bool:
+    """Running under the production settings (the demo and scale-data loaders refuse to).
+    SETTINGS_MODULE is None when settings were configured in code, as in some tests."""
+    return (settings.SETTINGS_MODULE or "").endswith(".production")

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from activities.demo import seed_activities_demo
+from common.commands import is_production
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if settings.SETTINGS_MODULE.endswith(".production"):
+        if is_production():
             raise CommandError("生产配置下不建立演示数据。")
         added = seed_activities_demo()
         self.stdout.write(f"演示活动：新建 {added} 场。")

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from assistance.demo import seed_assistance_demo
+from common.commands import is_production
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if settings.SETTINGS_MODULE.endswith(".production"):
+        if is_production():
             raise CommandError("生产配置下不建立演示数据。")
         made = seed_assistance_demo()
         self.stdout.write(

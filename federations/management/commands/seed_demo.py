@@ -1,12 +1,12 @@
 import secrets
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from activities.demo import seed_activities_demo
 from assistance.demo import seed_assistance_demo
+from common.commands import is_production
 from federations import demo, services
 from federations.models import Federation, RoleAssignment
 from membership.demo import seed_membership_demo
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, allow_production=False, **options):
-        production = settings.SETTINGS_MODULE.endswith(".production")
+        production = is_production()
         if production and not allow_production:
             raise CommandError("生产配置下不建立演示数据（如确需，请加 --allow-production）。")
         with transaction.atomic():

@@ -1,8 +1,8 @@
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from common.commands import is_production
 from federations.models import Federation
 from membership.scale import ScalePlan, generate
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=defaults.seed)
 
     def handle(self, *args, streets, joint_unions, enterprises, members, seed, **options):
-        if settings.SETTINGS_MODULE.endswith(".production"):
+        if is_production():
             raise CommandError("生产配置下不生成测试数据。", returncode=2)
         if min(streets, joint_unions, enterprises) < 1 or members < 0:
             raise CommandError("数量必须为正数。", returncode=2)
