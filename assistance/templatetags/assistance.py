@@ -23,3 +23,16 @@ def hardship_nav(user):
     if user_can(user, Perm.MANAGE_TARGETS):
         return {"url": reverse("assistance:program_list"), "label": _("帮扶项目")}
     return None
+
+
+@register.simple_tag
+def member_hardship_files(user, member):
+    """The member's hardship files the user may see (staff and chairs in scope), newest first;
+    an empty list for everyone else, so the member's page says nothing about hardship to them."""
+    from assistance.models import HardshipFile
+
+    if not _sees_hardship(user):
+        return []
+    return list(
+        HardshipFile.objects.visible_to(user).filter(member=member).order_by("-opened_on", "-pk")
+    )

@@ -404,3 +404,24 @@ def test_the_file_page_costs_the_same_however_many_grants_and_documents(
     with django_assert_num_queries(len(few)):
         response = client.get(dgd_file.get_absolute_url())
     assert all(f"证明{n}.pdf" in response.content.decode() for n in range(3))
+
+
+def test_the_members_page_links_their_file_for_staff_and_chairs_only(
+    people, client, dgd_file, dgd_member
+):
+    # given a member of 东高地 with an active hardship file
+    url = dgd_member.get_absolute_url()
+    # then 东高地's staff see it on the member's page, with a link to the file
+    client.force_login(people.dgd_staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    section = response.content.decode()
+    assert 'data-testid="member-hardship"' in section
+    assert dgd_file.get_absolute_url() in section
+    assert "在档" in section
+    # and the district office, who may see the member but no hardship record, see nothing of it
+    client.force_login(people.office)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'data-testid="member-hardship"' not in response.content.decode()
+    assert dgd_file.get_absolute_url() not in response.content.decode()
