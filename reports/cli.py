@@ -72,3 +72,13 @@ def table(rows: list[tuple[str, str]]) -> str:
     return "\n".join(
         f"{pad(label, left)}  {pad(value, right, right=True)}" for label, value in rows
     )
+
+
+def grid(headers: list[str], rows: list[list[str]]) -> str:
+    """Columns padded to their widest cell: the first left-aligned, the others right-aligned."""
+    lines = [[str(cell) for cell in headers], *rows]
+    widths = [max(display_width(line[i]) for line in lines) for i in range(len(headers))]
+    return "\n".join(
+        "  ".join(pad(cell, widths[i], right=i > 0) for i, cell in enumerate(line)).rstrip()
+        for line in lines
+    )

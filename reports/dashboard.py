@@ -11,18 +11,22 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assistance.selectors import may_see_at
 from federations.models import Federation
 from federations.permissions import Perm, user_can
 from membership.selectors import format_rate
 
-from . import selectors
-from .periods import Quarter
+from . import flows, selectors
+from .periods import Period, Quarter
 
-# The lists behind the numbers (membership app); the paths are the fallback while those pages
-# are not routed yet.
+# The lists behind the numbers (membership, assistance and activities apps); the paths are the
+# fallback while those pages are not routed yet.
 LISTS = {
     "enterprises": ("membership:enterprise_list", "/membership/enterprises/"),
     "members": ("membership:member_list", "/membership/members/"),
+    "hardship_files": ("assistance:file_list", "/assistance/files/"),
+    "grants": ("assistance:grant_list", "/assistance/grants/"),
+    "activities": ("activities:list", "/activities/"),
 }
 
 # key: (label, unit, list, filters)
@@ -211,6 +215,8 @@ class Dashboard:
     can_manage_targets: bool = False
     can_take_snapshots: bool = False
     headers: list[tuple[str, str]] = field(default_factory=list)
+    hardship: "HardshipSection | None" = None
+    activities: "ActivitySection | None" = None
 
 
 def ancestors_and_children(federation):
@@ -271,7 +277,9 @@ def progress_with_urls(progress, bases, federation, period):
     return [replace(p, url=urls[p.key]) for p in progress]
 
 
-def build(*, user, federation, on, today) -> Dashboard:
+def build(*, user, federation, on, today, with_flows=True) -> Dashboard:
+    """The dashboard of `federation` on `on`; `with_flows=False` leaves out the hardship-aid and
+    activity sections (the .xlsx export of the breakdown does not print them)."""
     ancestors, children = ancestors_and_children(federation)
     is_today = on == today
     result = selectors.breakdown(federation=federation, on=on, children=children)
@@ -320,6 +328,11 @@ def build(*, user, federation, on, today) -> Dashboard:
     )
     progress = progress_with_urls(progress, bases, federation, period)
     charts = chart_data(federation, result, quarters, snapshots, bases, on, is_today)
+    hardship = activities = None
+    if with_flows:
+        extra = flows.figures(federation=federation, period=period)
+        hardship = hardship_section(user, federation, period, extra[flows.HARDSHIP], bases)
+        activities = activity_section(user, federation, period, extra[flows.ACTIVITIES], bases)
     return Dashboard(
         federation=federation,
         on=on,
@@ -338,6 +351,8 @@ def build(*, user, federation, on, today) -> Dashboard:
         can_manage_targets=bool(children) and user_can(user, Perm.MANAGE_TARGETS, federation),
         can_take_snapshots=user_can(user, Perm.RUN_REPORTS, federation),
         headers=[(key, FIGURES[key][0]) for key in TABLE_KEYS],
+        hardship=hardship,
+        activities=activities,
     )
 
 
@@ -393,3 +408,142 @@ def chart_data(federation, result, quarters, snapshots, bases, on, is_today) -> 
         },
     ]
     return {"trend": trend, "children": by_child, "status_mix": mix}
+
+
+# --- hardship aid and activities (issues 6 and 7) -----------------------------------------------
+#
+# Flows over the year up to the dashboard's date, the active hardship files on that date
+# (`reports.flows`). Every dashboard viewer sees these aggregates; a figure links to the list
+# behind it only for users who may open that list: the hardship lists are for staff and chairs in
+# scope (`assistance.selectors.may_see_at`: an office or an administrator sees the figures, not the
+# records), the activity list for anyone who may see records there (Perm.VIEW).
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: str
+    url: str = ""  # the list behind it ("" when not linked)
+
+
+@dataclass
+class ProgrammeRow:
+    code: str
+    label: str
+    count: str
+    amount: str
+    goods_value: str
+    budget: str
+    used: str
+    remaining: str
+    url: str = ""
+    over_budget: bool = False
+
+
+@dataclass
+class HardshipSection:
+    period: Period
+    figures: list[Figure]
+    programmes: list[ProgrammeRow]
+    linked: bool  # the user may open the hardship lists
+
+
+@dataclass
+class CategoryRow:
+    category: str
+    label: str
+    count: str
+    person_times: str
+    distinct_people: str
+    url: str = ""
+
+
+@dataclass
+class ActivitySection:
+    period: Period
+    figures: list[Figure]
+    categories: list[CategoryRow]
+    people_unknown: bool  # open events count: distinct people cannot be told
+    url: str = ""  # the activities counted
+
+
+def _url(base, params):
+    return f"{base}?{urlencode(params)}"
+
+
+def hardship_section(user, federation, period, figures, bases) -> HardshipSection:
+    linked = may_see_at(user, federation)
+    code = federation.code
+    grants = {"federation": code, "status": "paid", "year": period.last_day.year}
+    urls = {}
+    if linked:
+        urls = {
+            "hardship_files_active": _url(
+                bases["hardship_files"], {"federation": code, "status": "active"}
+            ),
+            "grants_count": _url(bases["grants"], grants),
+        }
+    shown = [
+        Figure(
+            key, str(flows.HARDSHIP_LABELS[key]), flows.text(key, figures[key]), urls.get(key, "")
+        )
+        for key in flows.HARDSHIP_KEYS
+    ]
+    budgets = figures["budget_by_program"]
+    programmes = []
+    for programme, row in figures["grants_by_program"].items():
+        budget = budgets[programme]
+        remaining = budget["remaining"]
+        programmes.append(
+            ProgrammeRow(
+                programme,
+                row["label"],
+                flows.count_text(row["count"]),
+                flows.money_text(row["amount"]),
+                flows.money_text(row["goods_value"]),
+                flows.money_text(budget["budget"]),
+                flows.money_text(budget["used"]),
+                flows.money_text(remaining),
+                _url(bases["grants"], {**grants, "program": programme}) if linked else "",
+                over_budget=remaining is not None and remaining < 0,
+            )
+        )
+    return HardshipSection(period, shown, programmes, linked)
+
+
+def activity_section(user, federation, period, figures, bases) -> ActivitySection:
+    url = ""
+    params = {}
+    if user_can(user, Perm.VIEW, federation):
+        params = {
+            "federation": federation.code,
+            "status": "held",
+            "date_from": period.first_day.isoformat(),
+            "date_to": period.last_day.isoformat(),
+        }
+        url = _url(bases["activities"], params)
+    shown = [
+        Figure(
+            key,
+            str(flows.ACTIVITY_LABELS[key]),
+            flows.text(key, figures[key]),
+            url if key == "activities_count" else "",
+        )
+        for key in flows.ACTIVITY_KEYS
+    ]
+    categories = [
+        CategoryRow(
+            category,
+            row["label"],
+            flows.count_text(row["activities_count"]),
+            flows.count_text(row["person_times"]),
+            flows.count_text(row["distinct_people"]),
+            _url(bases["activities"], {**params, "category": category}) if url else "",
+        )
+        for category, row in figures["by_category"].items()
+        if row["activities_count"]
+    ]
+    return ActivitySection(
+        period, shown, categories, figures["activity_distinct_people"] is None, url
+    )

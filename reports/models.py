@@ -35,8 +35,11 @@ class QuarterlySnapshot(models.Model):
     add their own indicators (hardship files, grants, activities) and their snapshots must not need
     a migration of old rows. Besides the figures of FIGURE_KEYS, `new_independent_unions` (a
     flow: the year up to the quarter's last day) freezes the founding-target progress the
-    reports print; snapshots taken before it was added lack it. One row per federation and
-    quarter; retaking replaces the figures and records who took it and when."""
+    reports print; snapshots taken before it was added lack it. "hardship_aid" and "activities"
+    hold the quarter's hardship-aid and activity flows (`reports.flows.frozen`: money as decimal
+    strings in yuan, null where unknown); snapshots taken before they were added lack them, and
+    the report's sections then count them when the report is built and say so. One row per
+    federation and quarter; retaking replaces the figures and records who took it and when."""
 
     federation = models.ForeignKey(
         Federation,

@@ -8,9 +8,12 @@ keeps the builders ordered by `order`; the built-in ones are
     0 cover · 10 indicator summary · 20 founding-target progress · 30 direct children ·
     40 charts · 1000 definitions (last: it prints every definition the sections before it gave)
 
-Adding a section from another app (hardship aid, activities, as those capabilities land) takes a
-module `report_sections.py` in that app — `ReportsConfig.ready()` imports every app's — with a
-few lines:
+and the apps add 50 hardship aid (assistance/report_sections.py) and 60 activities
+(activities/report_sections.py), which read their figures from the snapshots through
+`reports.flows.report_figures`.
+
+Adding a section from another app takes a module `report_sections.py` in that app —
+`ReportsConfig.ready()` imports every app's — with a few lines:
 
     from django.utils.translation import gettext as _
     from reports.sections import Section, register

@@ -1,6 +1,8 @@
 """Writes of the reports app: quarterly snapshots and the runs of the quarterly PDF reports.
 
-A snapshot freezes `reports.selectors.indicators` of one federation on the last day of a quarter.
+A snapshot freezes `reports.selectors.indicators` of one federation on the last day of a quarter,
+and the quarter's hardship-aid and activity figures (`reports.flows.frozen`, under the keys
+"hardship_aid" and "activities"; snapshots taken before these were added lack them).
 Taking one is idempotent: one row per federation and quarter; retaking replaces the figures and
 records who took it (`actor`, None for the beat jobs and the command) and when.
 """
@@ -26,7 +28,7 @@ from django.utils.translation import gettext as _
 from federations.models import Federation
 from federations.permissions import Perm, federations_where, user_can
 
-from . import document, selectors
+from . import document, flows, selectors
 from .models import REPORT_KINDS, QuarterlySnapshot, ReportRun
 from .periods import Period, Quarter
 
@@ -60,6 +62,8 @@ def snapshot_take(
     frozen["new_independent_unions"] = selectors.new_independent_unions(
         federation=federation, period=Period.year_to_date(quarter.last_day)
     )
+    # the hardship-aid and activity flows of the quarter (money as decimal strings)
+    frozen.update(flows.frozen(federation=federation, quarter=quarter))
     values = {
         "as_of": quarter.last_day,
         "figures": frozen,

@@ -20,7 +20,7 @@ from federations.models import FoundingTarget
 from federations.permissions import Perm, federation_get_for_user, scope_roots, user_can
 
 from . import dashboard as dashboard_page
-from . import exports, selectors, services, tasks
+from . import exports, flows, selectors, services, tasks
 from .forms import AsOfForm, ReportQuarterForm, TargetYearForm
 from .periods import Quarter
 
@@ -54,7 +54,11 @@ def dashboard_export(request, code):
     federation = _federation(request, code)
     form = AsOfForm(request.GET or None)
     page = dashboard_page.build(
-        user=request.user, federation=federation, on=form.as_of(), today=timezone.localdate()
+        user=request.user,
+        federation=federation,
+        on=form.as_of(),
+        today=timezone.localdate(),
+        with_flows=False,
     )
     content = exports.breakdown_xlsx(page)
     filename = f"{federation.code}-{page.on.isoformat()}.xlsx"
@@ -77,13 +81,22 @@ def dashboard_export(request, code):
 @login_required
 def indicators_json(request, code):
     """The figures of a federation and of its direct children, as JSON:
-    `?on=YYYY-MM-DD` or `?quarter=2026Q3` (its last day), today by default."""
+    `?on=YYYY-MM-DD` or `?quarter=2026Q3` (its last day), today by default; with the federation's
+    hardship-aid and activity figures over the quarter, or the year up to the date
+    (`reports.flows`)."""
     federation = _federation(request, code)
     form = AsOfForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    result = selectors.breakdown(federation=federation, on=form.as_of(), with_progress=False)
-    return JsonResponse(result.as_json(), json_dumps_params={"ensure_ascii": False})
+    on = form.as_of()
+    result = selectors.breakdown(federation=federation, on=on, with_progress=False)
+    data = result.as_json()
+    # the hardship-aid and activity flows: of the quarter asked for, else of the year up to `on`
+    quarter = form.cleaned_data.get("quarter") if form.is_bound else None
+    period = flows.period_for(on=on, quarter=quarter)
+    data["period"] = flows.period_json(period)
+    data.update(flows.as_json(flows.figures(federation=federation, period=period)))
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

@@ -35,7 +35,8 @@ def test_indicators_as_a_table_with_percentages_and_dashes(tree, coverage):
     assert "王佐镇总工会（WZ）" in empty
     assert "建会率" in empty
     assert "—" in empty
-    lines = dict(line.rsplit(None, 1) for line in table.splitlines()[1:])
+    coverage_part = table.split("\n\n")[0]  # (the hardship-aid and activity tables follow)
+    lines = dict(line.rsplit(None, 1) for line in coverage_part.splitlines()[1:])
     assert lines["建会率"] == "60.0%"
     assert lines["会员人数"] == "9"
     assert lines["统计日期"] == "2024-06-30"

@@ -21,7 +21,10 @@ from tests.membership.factories import EnterpriseFactory
 
 D = datetime.date
 Status = Enterprise.UnionStatus
-MAX_QUERIES = 12
+# the coverage figures (at most 11 queries) plus the hardship-aid (9) and activity (3) figures
+# of `reports.flows`, none of them per child
+MAX_QUERIES = 23
+JSON_MAX_QUERIES = 18
 
 
 def island(response):
@@ -455,25 +458,31 @@ def test_anonymous_users_are_sent_to_login(tree, client):
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "max_queries"),
     [
-        "/reports/dashboard/SCALE/",
-        "/reports/dashboard/SCALE-S01/",
-        "/reports/dashboard/SCALE-S01-J01/",
-        "/reports/api/indicators/SCALE/",
-        "/reports/api/indicators/SCALE-S01/",
-        "/reports/dashboard/SCALE/?quarter=2024Q4",
-        "/reports/dashboard/SCALE-S01/?quarter=2024Q4",
+        ("/reports/dashboard/SCALE/", MAX_QUERIES),
+        ("/reports/dashboard/SCALE-S01/", MAX_QUERIES),
+        ("/reports/dashboard/SCALE-S01-J01/", MAX_QUERIES),
+        ("/reports/api/indicators/SCALE/", JSON_MAX_QUERIES),
+        ("/reports/api/indicators/SCALE-S01/", JSON_MAX_QUERIES),
+        ("/reports/dashboard/SCALE/?quarter=2024Q4", MAX_QUERIES),
+        ("/reports/dashboard/SCALE-S01/?quarter=2024Q4", MAX_QUERIES),
     ],
 )
 def test_query_count_is_pinned_and_does_not_grow_with_the_data(
-    make_scale_district, grow_district, make_user, login, url, django_assert_max_num_queries
+    make_scale_district,
+    grow_district,
+    make_user,
+    login,
+    url,
+    max_queries,
+    django_assert_max_num_queries,
 ):
     # given a small generated district (100 members), with a chair at its root
     root = make_scale_district(streets=3, enterprises=30, members=100)
     client = login(make_user(root, Role.CHAIR))
     client.get(url)  # first use: content types and the like
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(max_queries):
         assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as small:
         client.get(url)
@@ -485,7 +494,7 @@ def test_query_count_is_pinned_and_does_not_grow_with_the_data(
 
     # then the page needs exactly as many queries as before
     assert response.status_code == 200
-    assert len(large.captured_queries) == len(small.captured_queries) <= MAX_QUERIES
+    assert len(large.captured_queries) == len(small.captured_queries) <= max_queries
 
 
 def test_without_its_own_target_the_district_shows_its_streets_targets_added_up(
