@@ -10,7 +10,8 @@ after a warm-up, and the number of SQL queries of one request.
         [--street SCALE-S01]
 
 Targets (issue 4): dashboard of the district root ≤ 150 ms p95 and ≤ 12 queries, the same number
-of queries at 10,000 and at 1,000,000 members; the JSON endpoint likewise.
+of queries at 10,000 and at 1,000,000 members; the JSON endpoint likewise. The hardship-aid and
+activity sections (issues 6 and 7) are requests of their own, measured on the same rows.
 """
 
 import argparse
@@ -87,12 +88,15 @@ def main():
         for name, url in (
             ("dashboard", f"/reports/dashboard/{code}/"),
             ("indicators JSON", f"/reports/api/indicators/{code}/"),
+            # the dashboard's hardship-aid and activity sections, loaded by the page with htmx
+            ("aid+activities", f"/reports/dashboard/{code}/flows/"),
+            ("aid+activities JSON", f"/reports/api/indicators/{code}/flows/"),
         ):
             p50, p95, queries, _response = measure(client, url, runs=args.runs, warmup=args.warmup)
             rows.append((name, code, p50, p95, queries))
-    print(f"{'page':<18} {'federation':<12} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print(f"{'page':<20} {'federation':<12} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for name, code, p50, p95, queries in rows:
-        print(f"{name:<18} {code:<12} {p50:>8.1f} {p95:>8.1f} {queries:>8}")
+        print(f"{name:<20} {code:<12} {p50:>8.1f} {p95:>8.1f} {queries:>8}")
 
 
 if __name__ == "__main__":

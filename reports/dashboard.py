@@ -215,8 +215,7 @@ class Dashboard:
     can_manage_targets: bool = False
     can_take_snapshots: bool = False
     headers: list[tuple[str, str]] = field(default_factory=list)
-    hardship: "HardshipSection | None" = None
-    activities: "ActivitySection | None" = None
+    flows_url: str = ""  # the hardship-aid and activity sections (`flow_sections`)
 
 
 def ancestors_and_children(federation):
@@ -277,9 +276,10 @@ def progress_with_urls(progress, bases, federation, period):
     return [replace(p, url=urls[p.key]) for p in progress]
 
 
-def build(*, user, federation, on, today, with_flows=True) -> Dashboard:
-    """The dashboard of `federation` on `on`; `with_flows=False` leaves out the hardship-aid and
-    activity sections (the .xlsx export of the breakdown does not print them)."""
+def build(*, user, federation, on, today) -> Dashboard:
+    """The dashboard of `federation` on `on`: the coverage figures. The hardship-aid and
+    activity sections are a request of their own (`flow_sections`), which the page loads once
+    it is shown, so that the page itself keeps to its twelve queries."""
     ancestors, children = ancestors_and_children(federation)
     is_today = on == today
     result = selectors.breakdown(federation=federation, on=on, children=children)
@@ -328,11 +328,6 @@ def build(*, user, federation, on, today, with_flows=True) -> Dashboard:
     )
     progress = progress_with_urls(progress, bases, federation, period)
     charts = chart_data(federation, result, quarters, snapshots, bases, on, is_today)
-    hardship = activities = None
-    if with_flows:
-        extra = flows.figures(federation=federation, period=period)
-        hardship = hardship_section(user, federation, period, extra[flows.HARDSHIP], bases)
-        activities = activity_section(user, federation, period, extra[flows.ACTIVITIES], bases)
     return Dashboard(
         federation=federation,
         on=on,
@@ -351,8 +346,7 @@ def build(*, user, federation, on, today, with_flows=True) -> Dashboard:
         can_manage_targets=bool(children) and user_can(user, Perm.MANAGE_TARGETS, federation),
         can_take_snapshots=user_can(user, Perm.RUN_REPORTS, federation),
         headers=[(key, FIGURES[key][0]) for key in TABLE_KEYS],
-        hardship=hardship,
-        activities=activities,
+        flows_url=f"{reverse('reports:dashboard_flows', args=[code])}?on={on.isoformat()}",
     )
 
 
@@ -466,6 +460,28 @@ class ActivitySection:
     categories: list[CategoryRow]
     people_unknown: bool  # open events count: distinct people cannot be told
     url: str = ""  # the activities counted
+
+
+@dataclass
+class FlowSections:
+    federation: Federation
+    on: datetime.date
+    hardship: "HardshipSection"
+    activities: "ActivitySection"
+
+
+def flow_sections(*, user, federation, on) -> FlowSections:
+    """The dashboard's hardship-aid and activity sections: flows over the year up to `on`,
+    active hardship files on `on` (the twelve queries of `reports.flows.figures`)."""
+    period = Period.year_to_date(on)
+    bases = {name: list_base(name) for name in LISTS}
+    extra = flows.figures(federation=federation, period=period)
+    return FlowSections(
+        federation=federation,
+        on=on,
+        hardship=hardship_section(user, federation, period, extra[flows.HARDSHIP], bases),
+        activities=activity_section(user, federation, period, extra[flows.ACTIVITIES], bases),
+    )
 
 
 def _url(base, params):

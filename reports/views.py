@@ -58,7 +58,6 @@ def dashboard_export(request, code):
         federation=federation,
         on=form.as_of(),
         today=timezone.localdate(),
-        with_flows=False,
     )
     content = exports.breakdown_xlsx(page)
     filename = f"{federation.code}-{page.on.isoformat()}.xlsx"
@@ -79,11 +78,23 @@ def dashboard_export(request, code):
 
 
 @login_required
+def dashboard_flows(request, code):
+    """The dashboard's hardship-aid and activity sections (`?on=`), which the dashboard loads
+    with htmx; opened directly, the same sections on a page of their own."""
+    federation = _federation(request, code)
+    form = AsOfForm(request.GET or None)
+    sections = dashboard_page.flow_sections(
+        user=request.user, federation=federation, on=form.as_of()
+    )
+    template = "reports/_dashboard_flows.html" if request.htmx else "reports/dashboard_flows.html"
+    return render(request, template, {"sections": sections})
+
+
+@login_required
 def indicators_json(request, code):
     """The figures of a federation and of its direct children, as JSON:
-    `?on=YYYY-MM-DD` or `?quarter=2026Q3` (its last day), today by default; with the federation's
-    hardship-aid and activity figures over the quarter, or the year up to the date
-    (`reports.flows`)."""
+    `?on=YYYY-MM-DD` or `?quarter=2026Q3` (its last day), today by default. The hardship-aid and
+    activity figures are at `flows_json`."""
     federation = _federation(request, code)
     form = AsOfForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -91,10 +102,22 @@ def indicators_json(request, code):
     on = form.as_of()
     result = selectors.breakdown(federation=federation, on=on, with_progress=False)
     data = result.as_json()
-    # the hardship-aid and activity flows: of the quarter asked for, else of the year up to `on`
+    data["flows"] = reverse("reports:flows_json", args=[federation.code])
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def flows_json(request, code):
+    """A federation's hardship-aid and activity figures as JSON (`reports.flows`): over the
+    quarter with `?quarter=2026Q3`, else over the year up to `?on=YYYY-MM-DD` (today by
+    default); money as decimal strings in yuan, unknown figures as null."""
+    federation = _federation(request, code)
+    form = AsOfForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     quarter = form.cleaned_data.get("quarter") if form.is_bound else None
-    period = flows.period_for(on=on, quarter=quarter)
-    data["period"] = flows.period_json(period)
+    period = flows.period_for(on=form.as_of(), quarter=quarter)
+    data = {"code": federation.code, "name": federation.name, "period": flows.period_json(period)}
     data.update(flows.as_json(flows.figures(federation=federation, period=period)))
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 

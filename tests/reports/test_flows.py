@@ -101,14 +101,18 @@ def test_the_table_prints_money_in_yuan_and_unknowns_as_a_dash(tree, case):
 
 def test_the_json_endpoint_has_the_same_figures(tree, case, make_user, login):
     client = login(make_user(tree.district, Role.OFFICE))
-    data = client.get("/reports/api/indicators/TPQ/?quarter=2024Q2").json()
+    # (the coverage JSON names where the flows are)
+    flows_url = client.get("/reports/api/indicators/TPQ/").json()["flows"]
+    assert flows_url == "/reports/api/indicators/TPQ/flows/"
+    data = client.get(f"{flows_url}?quarter=2024Q2").json()
+    assert data["code"] == "TPQ"
     assert data["period"] == {"first_day": "2024-04-01", "last_day": "2024-06-30"}
     assert data["hardship_aid"]["grants_amount"] == "3500.00"
     assert data["hardship_aid"]["budget_by_program"]["winter_warmth"]["used"] == "700.50"
     assert data["activities"]["activity_person_times"] == 122
     assert data["activities"]["activity_distinct_people"] is None
     # with a date: the year up to it
-    data = client.get("/reports/api/indicators/TPQ/?on=2024-06-30").json()
+    data = client.get(f"{flows_url}?on=2024-06-30").json()
     assert data["period"]["first_day"] == "2024-01-01"
     assert data["hardship_aid"]["grants_count"] == 3
 
@@ -134,7 +138,7 @@ def test_the_dashboard_shows_hardship_aid_and_activities_linking_to_their_lists(
     # given the chair of 太平桥, who may see its hardship records
     client = login(case.chair)
     # when they open 太平桥's dashboard on 30 June 2024
-    html = client.get("/reports/dashboard/TPQ/?on=2024-06-30").content.decode()
+    html = flows_html(client, "TPQ", "2024-06-30")
     # then the hardship-aid figures of the year so far show (李's February grant included)
     assert "2024年1月1日至2024年6月30日" in html
     grants = "/assistance/grants/?federation=TPQ&amp;status=paid&amp;year=2024"
@@ -171,7 +175,7 @@ def test_the_office_sees_the_aggregates_but_no_links_to_hardship_records(
 ):
     # given the district office, which sees dashboards but not hardship records
     client = login(make_user(tree.district, Role.OFFICE, username="office"))
-    html = client.get("/reports/dashboard/FT/?on=2024-06-30").content.decode()
+    html = flows_html(client, "FT", "2024-06-30")
     # then the district's hardship-aid figures show, unlinked
     assert 'data-testid="hardship-grants_count">3<' in html
     assert 'data-testid="hardship-hardship_files_active">2<' in html
@@ -189,10 +193,39 @@ def test_the_office_sees_the_aggregates_but_no_links_to_hardship_records(
 
 def test_without_activities_the_dashboard_says_so(tree, make_user, login):
     client = login(make_user(tree.wz, Role.CHAIR))
-    html = client.get("/reports/dashboard/WZ/?on=2024-06-30").content.decode()
+    html = flows_html(client, "WZ", "2024-06-30")
     assert "这一期间没有已举办的活动。" in html
     assert 'data-testid="hardship-grants_amount">0.00<' in html
     assert 'data-testid="hardship-hardship_files_active"><a href="/assistance/files/' in html
+
+
+def flows_html(client, code, on) -> str:
+    """The dashboard's hardship-aid and activity sections, as the dashboard page loads them:
+    the URL its placeholder names, requested the way htmx requests it."""
+    page = client.get(f"/reports/dashboard/{code}/?on={on}").content.decode()
+    url = unescape(re.search(r'hx-get="([^"]+)" hx-trigger="load"', page)[1])
+    assert url == f"/reports/dashboard/{code}/flows/?on={on}"
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html  # the sections alone, for the dashboard to swap in
+    return html
+
+
+def test_the_sections_open_on_a_page_of_their_own_without_htmx(tree, case, login):
+    client = login(case.chair)
+    response = client.get("/reports/dashboard/TPQ/flows/?on=2024-06-30")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html
+    assert "困难职工帮扶" in html
+    assert 'data-testid="hardship-grants_amount">4,400.00<' in html
+
+
+def test_the_sections_of_another_street_are_a_404(tree, case, make_user, login):
+    client = login(make_user(tree.wz, Role.CHAIR))
+    assert client.get("/reports/dashboard/TPQ/flows/?on=2024-06-30").status_code == 404
+    assert client.get("/reports/api/indicators/TPQ/flows/").status_code == 404
 
 
 def cells(row_html) -> list[str]:

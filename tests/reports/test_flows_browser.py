@@ -1,10 +1,7 @@
 """The dashboard's hardship-aid and activity sections in Debian's Chromium: the chair of a street
 follows a programme's figure to the grants it counts."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from tests.factories import PASSWORD
 from tests.reports.flow_case import build_case
@@ -12,16 +9,7 @@ from tests.reports.flow_case import build_case
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def programmes():
-    """The eight aid programmes of the migration, which the browser tests before this one took
-    away when they emptied the database."""
-    importlib.import_module("assistance.migrations.0002_programs").create(apps, None)
-
-
-def test_a_programmes_grants_lead_to_the_grants_list(
-    live_server, page, tree, make_user, programmes
-):
+def test_a_programmes_grants_lead_to_the_grants_list(live_server, page, tree, make_user):
     # given the chair of 太平桥 and the hand-built case of hardship aid and activities
     case = build_case(tree, make_user)
     # when they log in and open 太平桥's dashboard on 30 June 2024
