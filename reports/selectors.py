@@ -624,6 +624,27 @@ def report_rows(*, user, quarter: Quarter) -> list[ReportRow]:
     return [ReportRow(f, runs.get(f.pk), user_can(user, Perm.RUN_REPORTS, f)) for f in federations]
 
 
+@dataclass
+class OverviewRow:
+    """One federation across quarters: its run of each (None where never requested)."""
+
+    federation: Federation
+    runs: list[tuple[Quarter, ReportRun | None]]
+
+
+def report_overview(*, rows: list[ReportRow], quarters: list[Quarter]) -> list[OverviewRow]:
+    """Federation × quarter: the runs of `rows`' federations in each of `quarters`, in one
+    query (the federations were already narrowed to the user's scope by `report_rows`)."""
+    federations = [row.federation for row in rows]
+    runs = {
+        (run.federation_id, run.quarter): run
+        for run in ReportRun.objects.filter(
+            federation__in=federations, quarter__in=[str(q) for q in quarters]
+        ).only("federation_id", "quarter", "status", "file", "error")
+    }
+    return [OverviewRow(f, [(q, runs.get((f.pk, str(q)))) for q in quarters]) for f in federations]
+
+
 def report_run_get_for_user(*, user, code: str, quarter: Quarter):
     """The run of the federation `code` for `quarter`, if the user may see that federation's
     dashboards; Http404 for a federation outside their scope, unknown, or without a run alike."""

@@ -203,16 +203,21 @@ def quarterly(request):
     form = ReportQuarterForm(request.GET or None)
     quarter = form.quarter_or_default()
     rows = selectors.report_rows(user=request.user, quarter=quarter)
+    if request.htmx:  # the rows polling while a report is pending
+        context = {"quarter": quarter, "rows": rows, "pending": any(r.pending for r in rows)}
+        return render(request, "reports/_report_rows.html", context)
+    recent = form.recent()
     context = {
         "form": form,
         "quarter": quarter,
-        "recent": form.recent(),
+        "recent": recent,
         "rows": rows,
         "pending": any(row.pending for row in rows),
         "can_build_any": any(row.can_build for row in rows),
+        "overview_quarters": recent[:4],
+        "overview": selectors.report_overview(rows=rows, quarters=recent[:4]),
     }
-    template = "reports/_report_rows.html" if request.htmx else "reports/quarterly.html"
-    return render(request, template, context)
+    return render(request, "reports/quarterly.html", context)
 
 
 @login_required

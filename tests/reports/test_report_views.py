@@ -221,7 +221,47 @@ def test_the_page_needs_a_constant_number_of_queries(
     services.report_runs_request(federations=federations, quarter=Q2_2024)
     client = login(make_user(tree.district, Role.OFFICE))
     client.get(PAGE)
-    # when the office opens the page, it takes a few queries, whatever the number of rows
-    with django_assert_max_num_queries(6):
+    # when the office opens the page, it takes a few queries, whatever the number of rows (one
+    # of them the overview of the last four quarters)
+    with django_assert_max_num_queries(7):
         response = client.get(PAGE)
     assert response.content.decode().count("data-code=") == len(federations) == 14
+
+
+def test_the_overview_shows_each_federation_across_the_last_four_quarters(
+    tree, coverage, office, make_user, login
+):
+    from reports.forms import ReportQuarterForm
+
+    # given 太平桥's report of the quarter just ended built, and 东高地's of the one before failed
+    last, before = ReportQuarterForm.recent()[:2]
+    [item] = services.report_runs_request(federations=[tree.tpq], quarter=last)
+    services.report_build(run_id=item.run.pk)
+    [item] = services.report_runs_request(federations=[tree.dgd], quarter=before)
+    ReportRun.objects.filter(pk=item.run.pk).update(status=Status.FAILED, error="生成失败：测试")
+    # when the office opens the reports page
+    html = login(office).get("/reports/quarterly/").content.decode()
+    overview = html[html.index('data-testid="overview"') :]
+    # then the overview has a column per quarter, linking to that quarter's page
+    assert f'<a href="?quarter={last}">{last}</a>' in overview
+    assert f'<a href="?quarter={before}">{before}</a>' in overview
+    # and a cell per federation and quarter: done (with the download), failed, or not yet
+    cell = cell_of(overview, f"TPQ-{last}")
+    assert f'href="/reports/quarterly/{last}/TPQ/report.pdf"' in cell
+    assert "已完成" in cell
+    cell = cell_of(overview, f"DGD-{before}")
+    assert "失败" in cell
+    assert 'title="生成失败：测试"' in cell
+    assert "—" in cell_of(overview, f"WZ-{last}")
+    # while 太平桥's chair sees only their own federation's row
+    chair = make_user(tree.tpq, Role.CHAIR, username="tpq_chair_overview")
+    html = login(chair).get("/reports/quarterly/").content.decode()
+    overview = html[html.index('data-testid="overview"') :]
+    assert f'data-testid="overview-TPQ-{last}"' in overview
+    assert "overview-DGD-" not in overview
+    assert "overview-FT-" not in overview
+
+
+def cell_of(html, key):
+    start = html.index(f'data-testid="overview-{key}"')
+    return html[start : html.index("</td>", start)]
