@@ -4,6 +4,8 @@ hold), and their participants are checked in at the door."""
 
 from django.contrib import admin
 
+from membership.admin import ReadOnlyInline
+
 from .models import Activity, JobFair, Participation, Programme, ProgrammeQuarter
 
 
@@ -15,18 +17,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -17,6 +17,7 @@ from reports.periods import Quarter
 from . import selectors
 from .models import Activity, JobFair, Programme
 from .selectors import ACTIVITY_DEFAULT_SORT, ACTIVITY_SORTS
+from .services import JOB_FAIR_FIELDS
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -152,7 +153,7 @@ class ActivityForm(forms.ModelForm):
         label=JobFair._meta.get_field("consultations").verbose_name, min_value=0, required=False
     )
 
-    job_fair_fields = ("positions", "job_types", "intents", "consultations")
+    job_fair_fields = JOB_FAIR_FIELDS
 
     class Meta:
         model = Activity
@@ -200,7 +201,6 @@ class ActivityForm(forms.ModelForm):
         data = super().clean()
         if data.get("starts_on") and not data.get("ends_on"):
             data["ends_on"] = data["starts_on"]
-            self.instance.ends_on = data["starts_on"]
         if data.get("cost") is None:
             data["cost"] = 0
         if data.get("enterprise_count") is None:

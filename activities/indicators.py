@@ -19,15 +19,14 @@ the quarter it starts. The period is a `reports.periods.Period`: a quarter's
 - by_category: for each category (in the order of `Activity.Category`), activities_count,
   person_times and distinct_people (None where unknown, as above).
 
-`activity_indicators` takes three queries whatever the size of the scope; `activity_breakdown`
-gives the same figures per direct child, for a dashboard table. Nothing here is wired into the
-reports yet.
+`activity_indicators` takes two queries whatever the size of the scope. The reports take these
+figures through `reports.flows`.
 """
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Sum, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from federations.models import Federation
@@ -72,31 +71,53 @@ def activity_indicators(*, federation: Federation, period) -> dict:
     """The activity flows of `federation`'s scope over `period`, as a plain dict: the KEYS above
     (ints; activity_cost a Decimal in yuan; activity_distinct_people an int or None) and
     `by_category`: {category value: {"label", "activities_count", "person_times",
-    "distinct_people"}} for every category, zeros included. Three queries."""
+    "distinct_people"}} for every category, zeros included. Two queries: the sums over the
+    activities, and one pass over their check-ins giving the distinct people both overall and per
+    category (a member at two categories' events is one person overall, one in each category)."""
     activities = counted_activities(federation=federation, period=period).order_by()
-    return _figures(activities).get(None) or _empty()
-
-
-def activity_breakdown(*, federation: Federation, period) -> dict:
-    """The same figures for `federation` (`total`), for the activities it organizes itself
-    (`own`), and for each direct child's subtree (`children`: [(child, figures)], in tree order,
-    every child listed), for a dashboard table: seven queries whatever the number of children.
-    Distinct people do not add up across children, so `total` is counted on its own."""
-    prefix = len(federation.path) + Federation.steplen
-    children = list(
-        Federation.objects.filter(path__startswith=federation.path, depth=federation.depth + 1)
+    sums = activities.values("category", "registration").annotate(
+        n=Count("pk"),
+        entered=Coalesce(Sum("person_times"), 0),
+        enterprises=Coalesce(Sum("enterprise_count"), 0),
+        cost=Coalesce(
+            Sum("cost"), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2)
+        ),
+        positions=Coalesce(Sum("job_fair__positions"), 0),
+        intents=Coalesce(Sum("job_fair__intents"), 0),
     )
-    activities = counted_activities(federation=federation, period=period).order_by()
-    by_branch = _figures(
-        activities.annotate(branch=Substr("federation__path", 1, prefix)),
-        group="branch",
-        check_in_group=Substr("activity__federation__path", 1, prefix),
-    )
-    return {
-        "total": activity_indicators(federation=federation, period=period),
-        "own": by_branch.get(federation.path) or _empty(),
-        "children": [(child, by_branch.get(child.path) or _empty()) for child in children],
-    }
+    check_ins = Participation.objects.filter(
+        checked_in_at__isnull=False,
+        activity__in=activities.filter(registration=True).values("pk"),
+    ).order_by()
+    per_category = {}
+    for value in Category.values:
+        in_category = Q(activity__category=value)
+        per_category[f"times_{value}"] = Count("pk", filter=in_category)
+        per_category[f"people_{value}"] = Count("member", distinct=True, filter=in_category)
+    checked_in = check_ins.aggregate(people=Count("member", distinct=True), **per_category)
+
+    totals = _empty()
+    open_categories = set()
+    for row in sums:
+        category = totals["by_category"][row["category"]]
+        category["activities_count"] += row["n"]
+        if not row["registration"]:
+            category["person_times"] += row["entered"]
+            open_categories.add(row["category"])
+        totals["activities_count"] += row["n"]
+        totals["activity_enterprises"] += row["enterprises"]
+        totals["activity_cost"] += row["cost"]
+        totals["job_fair_positions"] += row["positions"]
+        totals["job_fair_intents"] += row["intents"]
+    totals["activity_checked_in_people"] = checked_in["people"]
+    for value, category in totals["by_category"].items():
+        category["person_times"] += checked_in[f"times_{value}"]
+        category["distinct_people"] = (
+            None if value in open_categories else checked_in[f"people_{value}"]
+        )
+        totals["activity_person_times"] += category["person_times"]
+    totals["activity_distinct_people"] = None if open_categories else checked_in["people"]
+    return totals
 
 
 def _empty() -> dict:
@@ -107,78 +128,6 @@ def _empty() -> dict:
         for value, label in Category.choices
     }
     return totals
-
-
-def _figures(activities, *, group=None, check_in_group=None) -> dict:
-    """{group value: figures} for `activities` (held, in scope, in the period), grouped by their
-    annotation `group` (None: one group, keyed None); `check_in_group` is the same expression
-    seen from a participation. Three queries."""
-    keys = [group] if group else []
-    sums = activities.values(*keys, "category", "registration").annotate(
-        n=Count("pk"),
-        entered=Coalesce(Sum("person_times"), 0),
-        enterprises=Coalesce(Sum("enterprise_count"), 0),
-        cost=Coalesce(
-            Sum("cost"), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2)
-        ),
-        positions=Coalesce(Sum("job_fair__positions"), 0),
-        intents=Coalesce(Sum("job_fair__intents"), 0),
-    )
-    registered = activities.filter(registration=True)
-    check_ins = Participation.objects.filter(checked_in_at__isnull=False).order_by()
-    check_ins = check_ins.filter(activity__in=registered.values("pk"))
-    if group:
-        check_ins = check_ins.annotate(**{group: check_in_group})
-    by_category = check_ins.values(*keys, "activity__category").annotate(
-        times=Count("pk"), people=Count("member", distinct=True)
-    )
-    distinct = Count("member", distinct=True)
-    if group:
-        people = check_ins.values(group).annotate(people=distinct)
-    else:
-        people = [check_ins.aggregate(people=distinct)]
-
-    result: dict = {}
-    open_events: dict = {}
-
-    def figures_of(row):
-        key = row[group] if group else None
-        if key not in result:
-            result[key] = _empty()
-            open_events[key] = {value: 0 for value in Category.values}
-        return key, result[key]
-
-    for row in sums:
-        key, totals = figures_of(row)
-        category = totals["by_category"][row["category"]]
-        category["activities_count"] += row["n"]
-        if not row["registration"]:
-            category["person_times"] += row["entered"]
-            open_events[key][row["category"]] += row["n"]
-        totals["activities_count"] += row["n"]
-        totals["activity_enterprises"] += row["enterprises"]
-        totals["activity_cost"] += row["cost"]
-        totals["job_fair_positions"] += row["positions"]
-        totals["job_fair_intents"] += row["intents"]
-    for row in by_category:
-        _key, totals = figures_of(row)
-        category = totals["by_category"][row["activity__category"]]
-        category["person_times"] += row["times"]
-        category["distinct_people"] = row["people"]
-    for row in people:
-        _key, totals = figures_of(row)
-        totals["activity_checked_in_people"] = row["people"]
-    for key, totals in result.items():
-        any_open = False
-        for value, category in totals["by_category"].items():
-            totals["activity_person_times"] += category["person_times"]
-            if open_events[key][value]:
-                category["distinct_people"] = None
-                any_open = True
-        totals["activity_distinct_people"] = (
-            None if any_open else totals["activity_checked_in_people"]
-        )
-    return result
 
 
 def category_rows(indicators: dict) -> list[dict]:

@@ -187,19 +187,10 @@ class ActivityImporter(Importer):
             },
             file_name=self.file_name,
             row_count=len(plan.actions),
-            federation=_common_federation({a.data.federation_path for a in plan.actions}),
+            federation=Federation.objects.lowest_above(
+                {a.data.federation_path for a in plan.actions}
+            ),
         )
-
-
-def _common_federation(paths: set[str]) -> Federation | None:
-    """The lowest federation above every path (what the import's audit event belongs to)."""
-    if not paths:
-        return None
-    prefix = min(paths)
-    for path in paths:
-        while not path.startswith(prefix):
-            prefix = prefix[: -Federation.steplen]
-    return Federation.objects.filter(path=prefix).first() if prefix else None
 
 
 class _ActivityCheck:

@@ -101,10 +101,6 @@ ACTIVITY_SORTS = {
 ACTIVITY_DEFAULT_SORT = "-starts_on"
 
 
-def _in_federation(queryset, federation, prefix="federation__"):
-    return queryset.filter(**{f"{prefix}path__startswith": federation.path})
-
-
 def activity_list(
     *,
     user,
@@ -131,7 +127,7 @@ def activity_list(
     if text:
         queryset = queryset.filter(Q(title__icontains=text) | Q(venue__icontains=text))
     if federation is not None:
-        queryset = _in_federation(queryset, federation)
+        queryset = queryset.in_scope(federation)
     if category in Activity.Category.values:
         queryset = queryset.filter(category=category)
     if status in Activity.Status.values:
@@ -148,7 +144,7 @@ def activity_list(
 def activity_list_totals(activities) -> dict:
     """What the filtered list adds up to, counting held activities only (as the indicators do):
     {"held": activities, "person_times": their person-times}. One query."""
-    held = activities.order_by().filter(status=Activity.Status.HELD)
+    held = activities.order_by().held()
     totals = held.aggregate(held=Count("pk"), person_times=Sum("attendance"))
     return {"held": totals["held"], "person_times": totals["person_times"] or 0}
 

@@ -32,7 +32,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record, changes_between, creation_changes, snapshot
 from federations.models import Federation
 from membership.models import Member, Membership
-from membership.services import require_edit
+from membership.services import _unknown, require_edit
 
 from . import selectors
 from .models import Activity, ActivityPhoto, JobFair, Participation, Programme, ProgrammeQuarter
@@ -61,12 +61,6 @@ JOB_FAIR_FIELDS = ("positions", "job_types", "intents", "consultations")
 PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTOS_PER_ACTIVITY = 30
-
-
-def _unknown(fields, allowed):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
 
 
 def _money(value) -> decimal.Decimal:
@@ -191,6 +185,14 @@ def _save_job_fair(activity, job_fair):
 # --- activities ---------------------------------------------------------------------------------
 
 
+def _locked_activity(activity):
+    return (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("federation")
+        .get(pk=activity.pk)
+    )
+
+
 @transaction.atomic
 def activity_create(
     *,
@@ -244,11 +246,7 @@ def activity_update(
     organizing federation needs the right to edit at both. An activity with check-ins keeps its
     registration (the check-ins are its person-times)."""
     _unknown(fields, ACTIVITY_FIELDS)
-    locked = (
-        Activity.objects.select_for_update(of=("self",))
-        .select_related("federation")
-        .get(pk=activity.pk)
-    )
+    locked = _locked_activity(activity)
     require_edit(actor, locked.federation)
     before = snapshot(locked)
     old_details = JobFair.objects.filter(activity=locked).first()
@@ -300,11 +298,7 @@ def activity_update(
 @transaction.atomic
 def activity_delete(*, actor: Actor, activity: Activity) -> None:
     """Delete an activity entered by mistake: only one without participants or photos."""
-    locked = (
-        Activity.objects.select_for_update(of=("self",))
-        .select_related("federation")
-        .get(pk=activity.pk)
-    )
+    locked = _locked_activity(activity)
     require_edit(actor, locked.federation)
     if locked.participations.exists() or locked.photos.exists():
         raise ValidationError(
@@ -324,14 +318,6 @@ def activity_delete(*, actor: Actor, activity: Activity) -> None:
 
 
 # --- participation ------------------------------------------------------------------------------
-
-
-def _locked_activity(activity):
-    return (
-        Activity.objects.select_for_update(of=("self",))
-        .select_related("federation")
-        .get(pk=activity.pk)
-    )
 
 
 def _require_registration(activity):
@@ -552,16 +538,16 @@ def photo_add(
     try:
         photo.full_clean()
         photo.save()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=photo,
+            summary=_("上传“%(title)s”的照片") % {"title": locked.title},
+            federation=locked.federation,
+        )
     except Exception:
-        photo.file.delete(save=False)
+        photo.file.delete(save=False)  # nothing is committed: no file without its row
         raise
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=photo,
-        summary=_("上传“%(title)s”的照片") % {"title": locked.title},
-        federation=locked.federation,
-    )
     return photo
 
 
@@ -671,13 +657,15 @@ def activities_import(
         if record.fields:
             Activity.objects.filter(pk=pk).update(updated_at=now, **record.fields)
     changed = Activity.objects.filter(pk__in=list(updates)).only("pk", "category")
+    no_longer_fairs = []
     for activity in changed:
         if activity.is_job_fair:
             JobFair.objects.update_or_create(
                 activity=activity, defaults=_job_fair_values(updates[activity.pk].job_fair)
             )
         else:
-            JobFair.objects.filter(activity=activity).delete()
+            no_longer_fairs.append(activity.pk)
+    JobFair.objects.filter(activity_id__in=no_longer_fairs).delete()
     JobFair.objects.bulk_create(fairs, batch_size=1000)
     counts = ((_("新建"), len(created)), (_("更新"), len(updates)))
     audit_record(

@@ -129,7 +129,9 @@ def activity_detail(request, pk):
         candidates = selectors.members_for_registration(
             user=request.user, activity=activity, search=search.cleaned_data["q"]
         )
-    page = ListPage(selectors.participants(activity=activity), request.GET.get("page"))
+    page = None
+    if activity.registration:  # an open event has no participants to read
+        page = ListPage(selectors.participants(activity=activity), request.GET.get("page"))
     context = {
         "activity": activity,
         "may_edit": may_edit,

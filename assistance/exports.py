@@ -2,26 +2,11 @@
 queryset the list page shows (same selector, filters and scope), ID numbers masked, above
 EXPORT_MAX_ROWS refused, each export one audit event (who, when, how many rows, which filters)."""
 
-import os
-import tempfile
-
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from audit.models import AuditEvent
-from audit.services import audit_record
 from federations.permissions import Perm, scope_roots
-from membership.exports import (
-    CHUNK_SIZE,
-    EXPORT_MAX_ROWS,
-    Column,
-    ExportFile,
-    labels,
-    write_xlsx,
-)
-from membership.selectors import count_up_to
+from membership.exports import Column, ExportFile, export_list, labels
 from membership.validators import mask_id_number
 
 from .models import Grant, HardshipFile
@@ -115,42 +100,14 @@ def grant_rows(grants):
         ]
 
 
-def export_list(*, actor, queryset, model, columns, rows, label, federation, filters) -> ExportFile:
-    if count_up_to(queryset, EXPORT_MAX_ROWS) > EXPORT_MAX_ROWS:
-        raise ValidationError(
-            _("符合条件的记录超过 %(max)s 条，无法一次导出；请筛选后分批导出。")
-            % {"max": f"{EXPORT_MAX_ROWS:,}"},
-            code="export_too_large",
-        )
-    filename = f"{label}_{timezone.localdate():%Y%m%d}.xlsx"
-    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="export-")
-    os.close(handle)
-    try:
-        count = write_xlsx(
-            path,
-            sheet_name=label,
-            columns=columns,
-            rows=rows(queryset.iterator(chunk_size=CHUNK_SIZE)),
-        )
-        file = open(path, "rb")  # noqa: SIM115 (closed by the response)
-    finally:
-        os.unlink(path)
+def _filed_at(actor, federation):
+    """Where the export's audit event goes: the filter's federation, else the actor's first
+    scope root as staff or chair (not where they merely view: hardship data, and its exports,
+    are for the roles that see it)."""
     if federation is None:
         roots = scope_roots(actor, Perm.EDIT_RECORDS) or scope_roots(actor, Perm.APPROVE_GRANTS)
         federation = roots[0] if roots else None
-    summary = _("导出%(label)s %(count)s 行") % {"label": label, "count": count}
-    if filters:
-        summary += _("（筛选：%(filters)s）") % {"filters": "；".join(filters)}
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.EXPORT,
-        obj=model,
-        summary=summary,
-        file_name=filename,
-        row_count=count,
-        federation=federation,
-    )
-    return ExportFile(file=file, filename=filename, row_count=count)
+    return federation
 
 
 def files_export(*, actor, queryset, federation=None, filters=()) -> ExportFile:
@@ -162,7 +119,7 @@ def files_export(*, actor, queryset, federation=None, filters=()) -> ExportFile:
         columns=FILE_COLUMNS,
         rows=file_rows,
         label=_("困难职工档案"),
-        federation=federation,
+        federation=_filed_at(actor, federation),
         filters=filters,
     )
 
@@ -176,6 +133,6 @@ def grants_export(*, actor, queryset, federation=None, filters=()) -> ExportFile
         columns=GRANT_COLUMNS,
         rows=grant_rows,
         label=_("帮扶发放"),
-        federation=federation,
+        federation=_filed_at(actor, federation),
         filters=filters,
     )

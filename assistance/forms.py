@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from membership.filters import FlagInput, ListFilterForm
 from membership.forms import TreeChoiceField, date_field
+from membership.validators import mask_id_number
 
 from . import selectors
 from .models import (
@@ -177,7 +178,14 @@ class PayForm(forms.Form):
 # --- list filters -------------------------------------------------------------------------------
 
 
-class FileFilterForm(ListFilterForm):
+class _SearchFilterForm(ListFilterForm):
+    def shown_text(self, name, value) -> str:
+        """A searched ID number appears masked (in the audit log of an export, for one)."""
+        kind, number = selectors.member_search_kind(value) if name == "q" else ("", "")
+        return mask_id_number(number) if kind == "id_number" else value
+
+
+class FileFilterForm(_SearchFilterForm):
     field_order = ["q", "federation", "status", "category", "review_due"]
     sorts = selectors.FILE_SORTS
     default_sort = selectors.FILE_DEFAULT_SORT
@@ -198,12 +206,6 @@ class FileFilterForm(ListFilterForm):
     )
     review_due = forms.BooleanField(label=_("超过12个月未复核"), required=False, widget=FlagInput)
 
-    def shown_text(self, name, value) -> str:
-        from membership.validators import mask_id_number
-
-        kind, number = selectors.member_search_kind(value) if name == "q" else ("", "")
-        return mask_id_number(number) if kind == "id_number" else value
-
     def selector_kwargs(self) -> dict:
         data = self.filters()
         return {
@@ -221,7 +223,7 @@ def _years():
     return [("", _("全部"))] + [(str(y), str(y)) for y in range(this_year + 1, this_year - 6, -1)]
 
 
-class GrantFilterForm(ListFilterForm):
+class GrantFilterForm(_SearchFilterForm):
     field_order = ["q", "federation", "program", "status", "year"]
     sorts = selectors.GRANT_SORTS
     default_sort = selectors.GRANT_DEFAULT_SORT
@@ -251,14 +253,6 @@ class GrantFilterForm(ListFilterForm):
     year = forms.TypedChoiceField(
         label=_("年度"), required=False, choices=_years, coerce=int, empty_value=None
     )
-
-    def shown_text(self, name, value) -> str:
-        from membership.validators import mask_id_number
-
-        if isinstance(value, AidProgram):
-            return value.name
-        kind, number = selectors.member_search_kind(value) if name == "q" else ("", "")
-        return mask_id_number(number) if kind == "id_number" else str(value)
 
     def selector_kwargs(self) -> dict:
         data = self.filters()

@@ -1,6 +1,5 @@
 """The hardship-aid indicators for a federation's scope (DESIGN.md, "Indicators"), for the
-indicators command, its JSON, the dashboard and the quarterly report (not wired into reports/
-yet).
+indicators command, its JSON, the dashboard and the quarterly report (through `reports.flows`).
 
 Scope: the federation and everything below it (`federation.path` subtree), by the federation each
 record names — the file's keeping federation, the grant's paying federation, the delivery's and
@@ -27,14 +26,15 @@ year up to D, as `--on D`). Stocks are counted on the period's last day, flows o
 - mutual_aid_claims_paid / mutual_aid_claims_paid_amount: claims paid (`paid_on`) in the period,
   and what was paid.
 
-Money is Decimal in yuan (two decimals), never float. Nine queries whatever the size of the scope.
+Money is Decimal in yuan (two decimals), never float. Seven queries whatever the size of the
+scope.
 """
 
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 
 from federations.models import Federation
@@ -74,8 +74,8 @@ LABELS = {
 }
 
 
-def _money(expression):
-    return Coalesce(Sum(expression), Value(ZERO), output_field=MONEY)
+def _money(expression, **kwargs):
+    return Coalesce(Sum(expression, **kwargs), Value(ZERO), output_field=MONEY)
 
 
 def as_period(period):
@@ -109,37 +109,50 @@ def hardship_indicators(*, federation: Federation, period) -> dict:
     )
 
     programs = list(AidProgram.objects.order_by("pk"))
-    paid = Grant.objects.filter(
-        paying_federation__path__startswith=path,
-        status=Grant.Status.PAID,
-        granted_on__gte=first,
-        granted_on__lte=last,
-    ).order_by()
-    by_program = {
+    # one pass over the committed grants of payers in scope, from the earlier of the period's
+    # first day and 1 January of its last day's year: the period's paid grants by programme
+    # (and the distinct students among the study-aid ones), and the year's budget use
+    year_start = datetime.date(last.year, 1, 1)
+    paid = Q(status=Grant.Status.PAID, granted_on__gte=first)
+    rows = {
         row["program_id"]: row
-        for row in paid.values("program_id").annotate(
-            count=Count("pk"), amount=_money("amount"), goods_value=_money("goods_value")
+        for row in Grant.objects.committed()
+        .filter(
+            paying_federation__path__startswith=path,
+            granted_on__gte=min(first, year_start),
+            granted_on__lte=last,
+        )
+        .order_by()
+        .values("program_id")
+        .annotate(
+            paid_count=Count("pk", filter=paid),
+            paid_amount=_money("amount", filter=paid),
+            paid_goods=_money("goods_value", filter=paid),
+            students=Count(
+                Concat(Cast("recipient_id", CharField()), Value("|"), "student_name"),
+                filter=paid,
+                distinct=True,
+            ),
+            used=_money(F("amount") + F("goods_value"), filter=Q(granted_on__gte=year_start)),
         )
     }
-    grants_by_program = {}
+    grants_by_program, used = {}, {}
+    counts["study_aid_students"] = 0
     for program in programs:
-        row = by_program.get(program.pk, {})
+        row = rows.get(program.pk, {})
         grants_by_program[program.code] = {
             "label": program.name,
-            "count": row.get("count", 0),
-            "amount": row.get("amount", ZERO),
-            "goods_value": row.get("goods_value", ZERO),
+            "count": row.get("paid_count", 0),
+            "amount": row.get("paid_amount", ZERO),
+            "goods_value": row.get("paid_goods", ZERO),
         }
+        used[program.pk] = row.get("used", ZERO)
+        if program.code == AidProgram.Code.STUDY_AID:
+            counts["study_aid_students"] = row.get("students", 0)
     counts["grants_count"] = sum(row["count"] for row in grants_by_program.values())
     counts["grants_amount"] = sum((row["amount"] for row in grants_by_program.values()), ZERO)
     counts["grants_goods_value"] = sum(
         (row["goods_value"] for row in grants_by_program.values()), ZERO
-    )
-    counts["study_aid_students"] = (
-        paid.filter(program__code=AidProgram.Code.STUDY_AID)
-        .values("recipient_id", "student_name")
-        .distinct()
-        .count()
     )
 
     deliveries = GroupDelivery.objects.filter(
@@ -163,7 +176,6 @@ def hardship_indicators(*, federation: Federation, period) -> dict:
     counts["mutual_aid_claims_paid"] = claims["n"]
     counts["mutual_aid_claims_paid_amount"] = claims["amount"]
 
-    year_start = datetime.date(last.year, 1, 1)
     budgets = dict(
         AidBudget.objects.filter(federation__path__startswith=path, year=last.year)
         .order_by()
@@ -171,22 +183,10 @@ def hardship_indicators(*, federation: Federation, period) -> dict:
         .annotate(total=_money("amount"))
         .values_list("program_id", "total")
     )
-    used = dict(
-        Grant.objects.committed()
-        .filter(
-            paying_federation__path__startswith=path,
-            granted_on__gte=year_start,
-            granted_on__lte=last,
-        )
-        .order_by()
-        .values("program_id")
-        .annotate(total=_money(F("amount") + F("goods_value")))
-        .values_list("program_id", "total")
-    )
     budget_by_program = {}
     for program in programs:
         budget = budgets.get(program.pk)
-        spent = used.get(program.pk, ZERO)
+        spent = used[program.pk]
         budget_by_program[program.code] = {
             "label": program.name,
             "budget": budget,

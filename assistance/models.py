@@ -20,6 +20,7 @@ Money is Decimal in yuan (two decimals), never float. Every write goes through
 `visible_to`).
 """
 
+import calendar
 import datetime
 import os
 import secrets
@@ -163,15 +164,9 @@ def evidence_path(instance, filename):
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` calendar months earlier (the last day of a shorter month)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
-    for candidate in range(day.day, 27, -1):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    return datetime.date(year, month, min(day.day, 28))
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def review_due_cutoff(today: datetime.date) -> datetime.date:

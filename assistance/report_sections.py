@@ -22,7 +22,7 @@ CHILD_KEYS = (
 
 
 def _percent(used, budget) -> str:
-    if budget is None or not budget:
+    if not budget:
         return "—"
     return f"{used * 100 / budget:.1f}%"
 

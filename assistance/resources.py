@@ -166,26 +166,15 @@ class GrantImporter(Importer):
 
     def write(self, plan: Plan, *, user) -> None:
         records = [action.data for action in plan.actions if action.op == Op.CREATE]
-        paths = {record.paying_federation_id for record in records}
+        payers = {record.paying_federation_id for record in records}
+        paths = set(Federation.objects.filter(pk__in=payers).values_list("path", flat=True))
         services.grants_import(
             actor=user,
             records=records,
             file_name=self.file_name,
             row_count=len(plan.actions),
-            federation=_common_federation(paths),
+            federation=Federation.objects.lowest_above(paths),
         )
-
-
-def _common_federation(federation_ids) -> Federation | None:
-    """The lowest federation above all the paying federations (the import's audit event)."""
-    paths = list(Federation.objects.filter(pk__in=federation_ids).values_list("path", flat=True))
-    if not paths:
-        return None
-    prefix = min(paths)
-    for path in paths:
-        while not path.startswith(prefix):
-            prefix = prefix[: -Federation.steplen]
-    return Federation.objects.filter(path=prefix).first() if prefix else None
 
 
 class _GrantCheck:

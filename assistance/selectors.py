@@ -115,7 +115,7 @@ def document_get_for_user(*, user, pk) -> EvidenceDocument:
             pk=_pk(pk),
             hardship_file__in=HardshipFile.objects.visible_to(user),
         )
-        .select_related("hardship_file")
+        .select_related("hardship_file__member", "hardship_file__federation")
         .first()
     )
     if document is None:

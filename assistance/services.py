@@ -19,6 +19,7 @@ the very same functions per row.
 """
 
 import datetime
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -53,6 +54,7 @@ from .models import (
     MutualAidClaim,
     StudyLevel,
 )
+from .selectors import may_see_at
 
 Actor = AbstractBaseUser | None
 ZERO = Decimal("0")
@@ -97,12 +99,9 @@ def require(actor, perm, federation) -> None:
         raise Http404
 
 
-def may_edit(user, federation) -> bool:
-    return _allowed(user, Perm.EDIT_RECORDS, federation)
-
-
-def may_approve(user, federation) -> bool:
-    return _allowed(user, Perm.APPROVE_GRANTS, federation)
+def _sees_hardship_at(actor, federation) -> bool:
+    """Staff or chair at `federation` (or the operator)."""
+    return actor is None or may_see_at(actor, federation)
 
 
 def programs_may_edit(user) -> bool:
@@ -369,8 +368,6 @@ def hardship_file_lift_out(
 
 def check_evidence_upload(upload) -> None:
     """A PDF, JPEG, PNG, .docx or .xlsx of at most 10 MB whose content is what its name says."""
-    import os
-
     name = upload.name or ""
     extension = os.path.splitext(name)[1].lower()
     if extension not in EVIDENCE_TYPES:
@@ -439,12 +436,8 @@ def evidence_add(
 def evidence_open(*, actor: Actor, document: EvidenceDocument):
     """The document's file opened for reading, for a user who may see the file (Http404
     otherwise); the download is logged with who and when."""
-    hardship_file = HardshipFile.objects.select_related("member", "federation").get(
-        pk=document.hardship_file_id
-    )
-    if actor is not None and not (
-        may_edit(actor, hardship_file.federation) or may_approve(actor, hardship_file.federation)
-    ):
+    hardship_file = document.hardship_file  # joined with its member and federation by the getter
+    if not _sees_hardship_at(actor, hardship_file.federation):
         raise Http404
     try:
         handle = document.file.open("rb")
@@ -829,9 +822,21 @@ def active_file_on(*, recipient_id, on) -> HardshipFile | None:
     return HardshipFile.objects.filter(member_id=recipient_id).active_on(on).first()
 
 
-def grant_facts(*, program, recipient, federation, granted_on, student_name="", exclude_pk=None):
-    """The facts of `GrantFacts` for one grant, read from the database."""
+def grant_facts(
+    *,
+    program,
+    recipient,
+    federation,
+    granted_on,
+    student_name="",
+    exclude_pk=None,
+    has_active_file=None,
+):
+    """The facts of `GrantFacts` for one grant, read from the database (`has_active_file`: when
+    the caller has looked up the file already)."""
     year = granted_on.year
+    if has_active_file is None:
+        has_active_file = active_file_on(recipient_id=recipient.pk, on=granted_on) is not None
     counted = limit_queryset(
         program=program, recipient_id=recipient.pk, year=year, student_name=student_name
     )
@@ -839,7 +844,7 @@ def grant_facts(*, program, recipient, federation, granted_on, student_name="", 
         counted = counted.exclude(pk=exclude_pk)
     return GrantFacts(
         grants_this_year=counted.count() if program.grants_per_year is not None else 0,
-        has_active_file=active_file_on(recipient_id=recipient.pk, on=granted_on) is not None,
+        has_active_file=has_active_file,
         # marked 劳动模范 on the member's record, or holding a title awarded by the grant's year
         is_model_worker=(
             program.requires_model_worker
@@ -855,7 +860,7 @@ def grant_facts(*, program, recipient, federation, granted_on, student_name="", 
     )
 
 
-def _check_grant(grant: Grant, *, exclude_pk=None):
+def _check_grant(grant: Grant, *, exclude_pk=None, has_active_file=None):
     recipient = grant.recipient
     enterprise = recipient.current_enterprise
     facts = grant_facts(
@@ -865,6 +870,7 @@ def _check_grant(grant: Grant, *, exclude_pk=None):
         granted_on=grant.granted_on,
         student_name=grant.student_name,
         exclude_pk=exclude_pk,
+        has_active_file=has_active_file,
     )
     grant_rules(
         program=grant.program,
@@ -932,8 +938,8 @@ def grant_draft(
         admission_year=admission_year,
         created_by=_actor_or_none(actor),
     )
-    _check_grant(grant)
     grant.hardship_file = active_file_on(recipient_id=recipient.pk, on=granted_on)
+    _check_grant(grant, has_active_file=grant.hardship_file is not None)
     grant.full_clean()
     grant.save()
     audit_record(
@@ -983,8 +989,8 @@ def grant_update(*, actor: Actor, grant: Grant, **fields) -> Grant:
         fields["student_name"] = student_key(fields["student_name"])
     for name, value in fields.items():
         setattr(locked, name, value)
-    _check_grant(locked, exclude_pk=locked.pk)
     locked.hardship_file = active_file_on(recipient_id=locked.recipient_id, on=locked.granted_on)
+    _check_grant(locked, exclude_pk=locked.pk, has_active_file=locked.hardship_file is not None)
     locked.full_clean()
     locked.save()
     changes = changes_between(before, locked)
@@ -1072,7 +1078,7 @@ def grant_mark_paid(*, actor: Actor, grant: Grant, paid_on: datetime.date) -> Gr
     """Record that an approved grant was paid on `paid_on` (staff or chair of the payer)."""
     locked = _locked_grant(grant)
     federation = locked.paying_federation
-    if not (may_edit(actor, federation) or may_approve(actor, federation)):
+    if not _sees_hardship_at(actor, federation):
         raise Http404
     if locked.status != Grant.Status.APPROVED:
         raise ValidationError(

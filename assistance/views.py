@@ -91,7 +91,6 @@ def file_list(request):
         "form": form,
         "page": page,
         "can_edit": user_can(request.user, Perm.EDIT_RECORDS),
-        "current_sort": form.sort(),
     }
     return render(request, "assistance/file_list.html", context)
 
@@ -346,16 +345,16 @@ def grant_detail(request, pk):
 def _grant_page(request, grant, *, reject_form=None, pay_form=None, error=None, status=200):
     federation = grant.paying_federation
     user = request.user
+    may_edit = user_can(user, Perm.EDIT_RECORDS, federation)
     may_approve = user_can(user, Perm.APPROVE_GRANTS, federation)
     context = {
         "grant": grant,
         "member": grant.recipient,
         "decisions": selectors.grant_decisions(grant=grant),
-        "may_edit": user_can(user, Perm.EDIT_RECORDS, federation),
+        "may_edit": may_edit,
         "may_approve": may_approve and grant.status == Grant.Status.DRAFT,
         "own_draft": grant.created_by_id == user.pk,
-        "may_pay": grant.status == Grant.Status.APPROVED
-        and (may_approve or user_can(user, Perm.EDIT_RECORDS, federation)),
+        "may_pay": grant.status == Grant.Status.APPROVED and (may_approve or may_edit),
         "reject_form": reject_form or RejectForm(),
         "pay_form": pay_form or PayForm(),
         "error": error,
@@ -467,11 +466,7 @@ def grant_reject(request, pk):
 @require_POST
 def grant_pay(request, pk):
     grant = selectors.grant_get_for_user(user=request.user, pk=pk)
-    federation = grant.paying_federation
-    if not (
-        user_can(request.user, Perm.EDIT_RECORDS, federation)
-        or user_can(request.user, Perm.APPROVE_GRANTS, federation)
-    ):
+    if not selectors.may_see_at(request.user, grant.paying_federation):
         raise Http404
     form = PayForm(request.POST)
     if form.is_valid():

@@ -38,6 +38,18 @@ class FederationQuerySet(MP_NodeQuerySet):
     def roots(self):
         return self.filter(depth=1)
 
+    def lowest_above(self, paths):
+        """The lowest federation at or above every one of `paths` (what an import touching
+        several federations is audited under); None when `paths` is empty or has no common
+        root."""
+        if not paths:
+            return None
+        prefix = min(paths)
+        for path in paths:
+            while not path.startswith(prefix):
+                prefix = prefix[: -Federation.steplen]
+        return self.filter(path=prefix).first() if prefix else None
+
 
 class FederationManager(MP_NodeManager.from_queryset(FederationQuerySet)):
     def get_queryset(self):

@@ -181,7 +181,10 @@ def member_rows(members):
 def _check_size(queryset):
     if count_up_to(queryset, EXPORT_MAX_ROWS) > EXPORT_MAX_ROWS:
         raise ValidationError(
-            _("符合条件的记录超过 %(max)s 条，无法一次导出；请按所属工会、单位等筛选后分批导出。")
+            _(
+                "符合条件的记录超过 %(max)s 条，无法一次导出；"
+                "请用筛选条件（如所属工会）缩小范围后分批导出。"
+            )
             % {"max": f"{EXPORT_MAX_ROWS:,}"},
             code="export_too_large",
         )

@@ -141,17 +141,6 @@ def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _common_federation(paths: set[str]) -> Federation | None:
-    """The lowest federation above every path (what an import's audit event belongs to)."""
-    if not paths:
-        return None
-    prefix = min(paths)
-    for path in paths:
-        while not path.startswith(prefix):
-            prefix = prefix[: -Federation.steplen]
-    return Federation.objects.filter(path=prefix).first() if prefix else None
-
-
 # --- enterprises --------------------------------------------------------------------------------
 
 
@@ -267,7 +256,7 @@ class EnterpriseImporter(Importer):
             updates={a.data.enterprise_id: a.data.fields for a in updates if a.data.fields},
             file_name=self.file_name,
             row_count=len(plan.actions),
-            federation=_common_federation(
+            federation=Federation.objects.lowest_above(
                 {action.data.jurisdiction_path for action in plan.actions}
             ),
         )
@@ -334,11 +323,10 @@ class _RowCheck:
     def fail(self, row, key: str, message, value=None) -> None:
         self.errors.append(self.importer.error(row, key, str(message), value=value))
 
-    def may_import_at(self, path: str | None) -> bool:
+    def may_import_at(self, path: str) -> bool:
+        """May the user import at the federation with this path (cached per path)?"""
         if self.user is None:
             return True
-        if path is None:
-            return False
         allowed = self.scope.get(path)
         if allowed is None:
             allowed = self.scope[path] = user_can(
@@ -373,15 +361,12 @@ class _EnterpriseCheck(_RowCheck):
         }
         return self.plan(rows)
 
-    def may_import(self, federation: Federation) -> bool:
-        return self.may_import_at(federation.path)
-
     def federation(self, row, key: str) -> Federation | None:
         """The federation a code cell names, if it exists and lies in the user's scope; an
         error otherwise (outside the scope reads as not found)."""
         code = self.cells.read("code", row.raw(key), clean_code)
         federation = self.federations.get(code)
-        if federation is None or not self.may_import(federation):
+        if federation is None or not self.may_import_at(federation.path):
             self.fail(
                 row,
                 key,
@@ -417,7 +402,7 @@ class _EnterpriseCheck(_RowCheck):
             else:
                 seen[credit_code] = row.number
         existing = self.existing.get(credit_code)
-        if existing is not None and not self.may_import(existing.jurisdiction):
+        if existing is not None and not self.may_import_at(existing.jurisdiction.path):
             self.fail(
                 row,
                 "credit_code",
@@ -776,7 +761,9 @@ class MemberImporter(Importer):
             },
             file_name=self.file_name,
             row_count=len(plan.actions),
-            federation=_common_federation({a.data.jurisdiction_path for a in plan.actions}),
+            federation=Federation.objects.lowest_above(
+                {a.data.jurisdiction_path for a in plan.actions}
+            ),
         )
         errors: list[RowError] = []
         moves = [a for a in changes if a.data.op in (MemberOp.TRANSFER, MemberOp.JOIN)]
@@ -850,7 +837,7 @@ class _MemberCheck(_RowCheck):
         self.membership_counts = {}
         self.last_left: dict[int, datetime.date] = {}  # member → their latest leaving date
         if numbers:
-            fields = ("pk", "id_number", *MEMBER_DETAILS, "current_enterprise__jurisdiction__path")
+            fields = ("pk", "id_number", *MEMBER_DETAILS)
             found = Member.objects.filter(id_number__in=_unnest(numbers, "varchar")).values_list(
                 *fields
             )
@@ -872,10 +859,10 @@ class _MemberCheck(_RowCheck):
                 member_id = membership["member_id"]
                 self.membership_counts[member_id] = self.membership_counts.get(member_id, 0) + 1
                 left_on = membership["left_on"]
-                if left_on is not None:
-                    self.last_left[member_id] = max(left_on, self.last_left.get(member_id, left_on))
-                if membership["left_on"] is None:
+                if left_on is None:
                     self.open_memberships[member_id] = membership
+                else:
+                    self.last_left[member_id] = max(left_on, self.last_left.get(member_id, left_on))
         return self.plan(rows)
 
     def read_id_number(self, row) -> str | None:
@@ -1051,11 +1038,7 @@ class _MemberCheck(_RowCheck):
                         joined_on.isoformat(),
                     )
                 )
-            if (
-                self.table.has("card_number")
-                and plan.card_number
-                and plan.card_number != current["card_number"]
-            ):
+            if plan.card_number and plan.card_number != current["card_number"]:
                 plan.membership_changes["card_number"] = plan.card_number
                 changes.append(
                     Change(
@@ -1109,11 +1092,6 @@ class _MemberCheck(_RowCheck):
                 return None
             plan.op, plan.joined_on = MemberOp.JOIN, joined_on
             changes.append(Change(self.importer.header("joined_on"), "", joined_on.isoformat()))
-        if plan.op == MemberOp.UPDATE and not self.may_import_at(
-            member["current_enterprise__jurisdiction__path"]
-        ):
-            self.fail(row, "enterprise", _("该会员不在您的管辖范围内。"))
-            return None
         for key, value in details.items():
             if member[key] != value and (value or key == "migrant_worker"):
                 plan.details[key] = value

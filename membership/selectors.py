@@ -203,9 +203,9 @@ def search_text(value) -> str:
     return unicodedata.normalize("NFKC", value or "").strip()
 
 
-def _scope_ids(*, user, within: Federation | None = None) -> list[int] | None:
-    """The ids of the federations in the user's scope (VIEW), only those in `within`'s subtree
-    when it is given; None when that is every federation (a superuser, nothing narrowed).
+def _in_scope_ids(queryset, lookup, *, user, within: Federation | None = None):
+    """`queryset` narrowed to the rows whose `lookup` (a federation id) is a federation in the
+    user's scope (VIEW), only in `within`'s subtree when it is given.
 
     The lists filter enterprises and members by these ids (`jurisdiction_id IN (…)`), which
     selects the rows `visible_to(user).in_scope(within)` selects. It is what lets PostgreSQL plan
@@ -216,22 +216,14 @@ def _scope_ids(*, user, within: Federation | None = None) -> list[int] | None:
     empty scope on 1,000,000 members (0.1 ms with the ids); see benchmarks/README.md."""
     condition = scope_condition(user, Perm.VIEW)
     if condition is None:
-        return []
+        return queryset.none()
     if not condition and within is None:
-        return None
+        return queryset  # every federation: a superuser, nothing narrowed
     federations = Federation.objects.filter(condition)
     if within is not None:
         federations = federations.filter(path__startswith=within.path)
-    return list(federations.order_by().values_list("pk", flat=True))
-
-
-def _in_scope_ids(queryset, lookup, scope):
-    """`queryset` narrowed to rows whose `lookup` (a federation id) is in `scope` (`_scope_ids`)."""
-    if scope is None:
-        return queryset
-    if not scope:
-        return queryset.none()
-    return queryset.filter(**{f"{lookup}__in": scope})
+    ids = list(federations.order_by().values_list("pk", flat=True))
+    return queryset.filter(**{f"{lookup}__in": ids}) if ids else queryset.none()
 
 
 def enterprise_list(
@@ -247,7 +239,7 @@ def enterprise_list(
     sort: str = "",
 ):
     """Enterprises the user may see (those of `Enterprise.objects.visible_to(user)`, selected by
-    federation ids: see `_scope_ids`), filtered and sorted, with jurisdiction and joint union
+    federation ids: see `_in_scope_ids`), filtered and sorted, with jurisdiction and joint union
     joined.
 
     search: name contains the text, or the credit code starts with it (the whole code: equal).
@@ -258,9 +250,9 @@ def enterprise_list(
     the dashboard's 新建独立工会).
     """
     joint = federation is not None and federation.kind == Federation.Kind.JOINT
-    scope = _scope_ids(user=user, within=None if joint else federation)
+    within = None if joint else federation
     queryset = (
-        _in_scope_ids(Enterprise.objects.all(), "jurisdiction_id", scope)
+        _in_scope_ids(Enterprise.objects.all(), "jurisdiction_id", user=user, within=within)
         .select_related("jurisdiction", "joint_union")
         .alias(status_rank=STATUS_RANK)
     )
@@ -327,7 +319,7 @@ def member_list(
     sort: str = "",
 ):
     """Members the user may see (those of `Member.objects.visible_to(user)`, selected by federation
-    ids: see `_scope_ids`), filtered and sorted, with their current enterprise and its
+    ids: see `_in_scope_ids`), filtered and sorted, with their current enterprise and its
     jurisdiction joined and, from their open (else last) membership, `membership_joined_on`,
     `membership_left_on` and `membership_card_number` annotated (one indexed subquery each).
 
@@ -336,9 +328,11 @@ def member_list(
     state: "active" (an open membership) or "left". migrant: True / False / None (either)."""
     latest = _latest_membership()
     joint = federation is not None and federation.kind == Federation.Kind.JOINT
-    scope = _scope_ids(user=user, within=None if joint else federation)
+    within = None if joint else federation
     queryset = (
-        _in_scope_ids(Member.objects.all(), "current_enterprise__jurisdiction_id", scope)
+        _in_scope_ids(
+            Member.objects.all(), "current_enterprise__jurisdiction_id", user=user, within=within
+        )
         .select_related("current_enterprise__jurisdiction")
         .annotate(
             membership_joined_on=Subquery(latest.values("joined_on")[:1]),

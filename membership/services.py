@@ -1049,12 +1049,18 @@ def members_import(
     enterprises_resync_member_counts(enterprise_ids={r.enterprise_id for r in registers})
     _update_in_bulk(Member, member_updates)
     _update_in_bulk(Membership, membership_updates)
+    # the members updated: their details, their current membership (join date, card), or both
+    updated = set(member_updates)
+    if membership_updates:
+        updated.update(
+            Membership.objects.filter(pk__in=membership_updates).values_list("member", flat=True)
+        )
     _audit_import(
         actor=actor,
         model=Member,
         created=ids,
-        updated=member_updates,
-        counts=[(_("新入会"), len(ids)), (_("更新"), len(member_updates))],
+        updated=updated,
+        counts=[(_("新入会"), len(ids)), (_("更新"), len(updated))],
         file_name=file_name,
         row_count=row_count,
         federation=federation,

@@ -108,13 +108,11 @@ def line_chart(
     return _svg(width, height, parts, label)
 
 
-def bar_chart(
-    names: list[str], series: list[Series], *, width=480, label="", row_height=None
-) -> SafeString:
+def bar_chart(names: list[str], series: list[Series], *, width=480, label="") -> SafeString:
     """Rates (0–100 %) by child, horizontal bars, one bar per series in each child's row."""
     left, right, top = 130, 44, 24
     bar = 7
-    row = row_height or (bar * len(series) + 6)
+    row = bar * len(series) + 6
     height = top + row * len(names) + 8
     plot_w = width - left - right
     parts = _legend(series, left, 12)

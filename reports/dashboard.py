@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from assistance.selectors import may_see_at
 from federations.models import Federation
 from federations.permissions import Perm, user_can
-from membership.selectors import format_rate
 
 from . import flows, selectors
 from .periods import Period, Quarter
+from .selectors import RATE_PARTS
+from .selectors import figure_text as shown
 
 # The lists behind the numbers (membership, assistance and activities apps); the paths are the
 # fallback while those pages are not routed yet.
@@ -96,10 +97,6 @@ TABLE_KEYS = (
     "large_enterprises",
     "large_enterprises_unionized",
 )
-RATE_PARTS = {
-    "unionization_rate": ("enterprises_unionized", "enterprises"),
-    "membership_rate": ("members", "employees_in_unionized"),
-}
 
 
 def list_base(name):
@@ -125,14 +122,6 @@ def new_independent_url(bases, code, period):
         "became_independent_to": period.last_day.isoformat(),
     }
     return f"{bases['enterprises']}?{urlencode(params)}"
-
-
-def shown(key, counts):
-    """A figure as printed: "1,234", or a rate "96.3%" / "—"."""
-    if key in RATE_PARTS:
-        numerator, denominator = RATE_PARTS[key]
-        return format_rate(counts[numerator], counts[denominator])
-    return f"{counts[key]:,}"
 
 
 def sort_value(key, figures):
@@ -472,7 +461,7 @@ class FlowSections:
 
 def flow_sections(*, user, federation, on) -> FlowSections:
     """The dashboard's hardship-aid and activity sections: flows over the year up to `on`,
-    active hardship files on `on` (the twelve queries of `reports.flows.figures`)."""
+    active hardship files on `on` (the nine queries of `reports.flows.figures`)."""
     period = Period.year_to_date(on)
     bases = {name: list_base(name) for name in LISTS}
     extra = flows.figures(federation=federation, period=period)

@@ -27,7 +27,7 @@ from federations.models import Federation, FoundingTarget
 
 from .models import REPORT_KINDS, QuarterlySnapshot
 from .periods import Quarter
-from .selectors import TARGET_KEYS, children_of, trend_quarters
+from .selectors import children_of, snapshots_for, targets_summed, trend_quarters
 
 STYLESHEET = "reports/pdf/report.css"
 
@@ -66,10 +66,7 @@ def report_data(
     """Everything the report of `federation` for `quarter` prints, from the snapshots (four
     queries). SnapshotMissing when the federation's snapshot of the quarter is missing."""
     quarters = trend_quarters(quarter.last_day)
-    snapshots = {
-        s.quarter: s
-        for s in QuarterlySnapshot.objects.filter(federation=federation).for_quarters(quarters)
-    }
+    snapshots = snapshots_for(federation=federation, quarters=quarters)
     own = snapshots.get(str(quarter))
     if own is None:
         raise SnapshotMissing(f"{federation.code} has no snapshot of {quarter}")
@@ -85,15 +82,13 @@ def report_data(
         )
     }
     target, summed = targets.get(federation.pk), False
-    children_targets = [targets[c.pk] for c in children if c.pk in targets]
-    if target is None and children_targets:
-        # what the office set for the children is what the federation as a whole works towards
-        target = FoundingTarget(
+    if target is None:
+        target = targets_summed(
             federation=federation,
             year=quarter.year,
-            **{key: sum(getattr(t, key) for t in children_targets) for key in TARGET_KEYS},
+            targets=[targets[c.pk] for c in children if c.pk in targets],
         )
-        summed = True
+        summed = target is not None
 
     def figures_of(q):
         snapshot = snapshots.get(str(q))

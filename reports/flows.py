@@ -3,7 +3,7 @@
 dashboard and the quarterly PDF report.
 
 The definitions live in the apps — `assistance.indicators.hardship_indicators` and
-`activities.indicators.activity_indicators` (twelve queries for both, whatever the size of the
+`activities.indicators.activity_indicators` (nine queries for both, whatever the size of the
 scope) — and this module only composes them for one federation and one period:
 
 - The period: with `--quarter 2026Q3` (or `?quarter=` on the JSON endpoint) the flows are those of
@@ -40,7 +40,6 @@ from .periods import Period, Quarter
 
 HARDSHIP = "hardship_aid"
 ACTIVITIES = "activities"
-GROUPS = (HARDSHIP, ACTIVITIES)
 
 # the money figures, at any depth (per programme: amount, goods_value, budget, used, remaining)
 MONEY_KEYS = frozenset(
@@ -69,7 +68,7 @@ def period_for(*, on: datetime.date, quarter: Quarter | None) -> Period:
 
 
 def figures(*, federation, period: Period) -> dict:
-    """The hardship-aid and activity figures of `federation`'s scope over `period` (twelve
+    """The hardship-aid and activity figures of `federation`'s scope over `period` (nine
     queries)."""
     return {
         HARDSHIP: hardship_figures.hardship_indicators(federation=federation, period=period),

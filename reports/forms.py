@@ -7,13 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from .periods import Quarter
 
 
-class AsOfForm(forms.Form):
-    """The date a dashboard or the JSON endpoint counts on: `on=YYYY-MM-DD`, or `quarter=2026Q3`
-    (its last day), or today when neither is given."""
+class QuarterForm(forms.Form):
+    """`quarter=2026Q3`, optional: a Quarter once cleaned, None when not given."""
 
-    on = forms.DateField(
-        label=_("统计日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
     quarter = forms.CharField(
         label=_("季度"),
         required=False,
@@ -29,6 +25,17 @@ class AsOfForm(forms.Form):
             return Quarter.parse(text)
         except ValueError as error:
             raise forms.ValidationError(str(error), code="quarter") from None
+
+
+class AsOfForm(QuarterForm):
+    """The date a dashboard or the JSON endpoint counts on: `on=YYYY-MM-DD`, or `quarter=2026Q3`
+    (its last day), or today when neither is given."""
+
+    field_order = ["on", "quarter"]
+
+    on = forms.DateField(
+        label=_("统计日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -61,25 +68,14 @@ class TargetYearForm(forms.Form):
         return timezone.localdate().year
 
 
-class ReportQuarterForm(forms.Form):
+class ReportQuarterForm(QuarterForm):
     """The quarter of the reports page: `quarter=2026Q3`, one that has ended; the quarter that
     ended last by default (and when the value is wrong, which the page says)."""
 
-    quarter = forms.CharField(
-        label=_("季度"),
-        required=False,
-        max_length=10,
-        widget=forms.TextInput(attrs={"placeholder": "2026Q3", "size": 8}),
-    )
-
     def clean_quarter(self):
-        text = self.cleaned_data["quarter"]
-        if not text:
+        quarter = super().clean_quarter()
+        if quarter is None:
             return None
-        try:
-            quarter = Quarter.parse(text)
-        except ValueError as error:
-            raise forms.ValidationError(str(error), code="quarter") from None
         if not quarter.has_ended(timezone.localdate()):
             raise forms.ValidationError(
                 _("%(quarter)s 尚未结束，季度结束后才能生成报告。") % {"quarter": quarter},

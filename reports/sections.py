@@ -41,10 +41,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from membership.selectors import format_rate
-
 from . import charts
-from .selectors import FIGURE_LABELS, TARGET_KEYS, Progress
+from .selectors import FIGURE_LABELS, RATE_PARTS, target_progress
+from .selectors import figure_text as shown
 
 SectionBuilder = Callable[["ReportData"], "Section | None"]  # noqa: F821 — reports.document
 
@@ -100,10 +99,6 @@ def build_sections(data) -> list[Section]:
 
 # --- how figures print --------------------------------------------------------------------------
 
-RATE_PARTS = {
-    "unionization_rate": ("enterprises_unionized", "enterprises"),
-    "membership_rate": ("members", "employees_in_unionized"),
-}
 SUMMARY_KEYS = (
     "enterprises",
     "enterprises_unionized",
@@ -128,19 +123,6 @@ UNITS = {
     "large_enterprises": gettext_lazy("家"),
     "large_enterprises_unionized": gettext_lazy("家"),
 }
-
-
-def shown(key, figures) -> str:
-    """ "1,234", a rate "96.3%" (from its counts, as every page prints it), "—" when unknown."""
-    if figures is None:
-        return "—"
-    if key in RATE_PARTS:
-        numerator, denominator = RATE_PARTS[key]
-        if numerator not in figures or denominator not in figures:
-            return "—"
-        return format_rate(figures[numerator], figures[denominator])
-    value = figures.get(key)
-    return "—" if value is None else f"{value:,}"
 
 
 def difference(key, figures, before) -> str:
@@ -216,26 +198,10 @@ def summary(data):
 
 @register(order=20, name="targets")
 def targets(data):
-    target = data.target
-    progress = []
-    if target is not None:
-        new = data.figures.get("new_independent_unions")
-        actual = {
-            "new_independent_unions": new,
-            "large_enterprises_unionized": data.figures.get("large_enterprises_unionized"),
-            "members": data.figures.get("members"),
-        }
-        labels = {
-            "new_independent_unions": (_("新建独立工会"), _("家")),
-            "large_enterprises_unionized": (_("百人以上企业建会"), _("家")),
-            "members": (_("会员人数"), _("人")),
-        }
-        progress = [
-            Progress(key, labels[key][0], getattr(target, key), actual[key] or 0, labels[key][1])
-            for key in TARGET_KEYS
-        ]
-        if new is None:  # a snapshot taken before the flow was frozen in it
-            progress = [p for p in progress if p.key != "new_independent_unions"]
+    new = data.figures.get("new_independent_unions")
+    progress = target_progress(target=data.target, counts=data.figures, new_independent=new)
+    if new is None:  # a snapshot taken before the flow was frozen in it
+        progress = [p for p in progress if p.key != "new_independent_unions"]
     return Section(
         "reports/pdf/_targets.html",
         {"progress": progress, "year": data.quarter.year, "summed": data.targets_summed},

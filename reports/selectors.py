@@ -88,6 +88,11 @@ FIGURE_LABELS = {
     "large_enterprises_unionized": _("百人以上企业已建会"),
 }
 TREND_QUARTERS = 8
+# the counts each rate is printed from ("96.3%" / "—": `figure_text`)
+RATE_PARTS = {
+    "unionization_rate": ("enterprises_unionized", "enterprises"),
+    "membership_rate": ("members", "employees_in_unionized"),
+}
 
 
 def zero_counts() -> dict[str, int]:
@@ -110,6 +115,20 @@ def figures_of(counts) -> dict:
     """Counts plus rates, in the order of FIGURE_KEYS."""
     values = {**counts, **rates_of(counts)}
     return {key: values[key] for key in FIGURE_KEYS}
+
+
+def figure_text(key, figures) -> str:
+    """A figure as every page and report prints it: "1,234", a rate "96.3%" from its counts
+    (`format_rate`), "—" when unknown (no figures, or figures that lack it)."""
+    if figures is None:
+        return "—"
+    if key in RATE_PARTS:
+        numerator, denominator = RATE_PARTS[key]
+        if numerator not in figures or denominator not in figures:
+            return "—"
+        return format_rate(figures[numerator], figures[denominator])
+    value = figures.get(key)
+    return "—" if value is None else f"{value:,}"
 
 
 def as_json(federation, on, counts) -> dict:
@@ -520,16 +539,24 @@ class Progress:
         return self.actual >= self.target
 
 
-def children_targets_summed(result: Breakdown) -> FoundingTarget | None:
-    """The targets of a federation's children added up (unsaved), when they have any: what a
-    district office set for its streets is what the district as a whole works towards."""
-    targets = [row.target for row in result.rows if row.target is not None]
+def targets_summed(*, federation, year, targets) -> FoundingTarget | None:
+    """The children's `targets` added up (unsaved), when there are any: what a district office
+    set for its streets is what the district as a whole works towards."""
     if not targets:
         return None
     return FoundingTarget(
+        federation=federation,
+        year=year,
+        **{key: sum(getattr(t, key) for t in targets) for key in TARGET_KEYS},
+    )
+
+
+def children_targets_summed(result: Breakdown) -> FoundingTarget | None:
+    """The targets of the breakdown's children added up (`targets_summed`)."""
+    return targets_summed(
         federation=result.federation,
         year=result.on.year,
-        **{key: sum(getattr(t, key) for t in targets) for key in TARGET_KEYS},
+        targets=[row.target for row in result.rows if row.target is not None],
     )
 
 
@@ -580,11 +607,12 @@ def snapshots_for(*, federation, quarters) -> dict[str, QuarterlySnapshot]:
 
 def missing_snapshots(*, quarters, federations=None) -> list[tuple[Federation, Quarter]]:
     """(federation, quarter) pairs without a snapshot, over every federation (or those given)."""
+    taken = QuarterlySnapshot.objects.for_quarters(quarters)
     if federations is None:
         federations = list(Federation.objects.order_by("path"))
-    taken = set(
-        QuarterlySnapshot.objects.for_quarters(quarters).values_list("federation_id", "quarter")
-    )
+    else:
+        taken = taken.filter(federation__in=federations)
+    taken = set(taken.values_list("federation_id", "quarter"))
     return [
         (federation, quarter)
         for quarter in quarters

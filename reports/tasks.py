@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from common.queue import enqueue
 from federations.models import Federation
 
 from . import services
@@ -75,6 +76,17 @@ def build_report(self, run_id: int) -> str:
     last_attempt = self.request.retries >= self.max_retries
     run = services.report_build(run_id=run_id, last_attempt=last_attempt)
     return run.status if run else ""
+
+
+def queue_builds(requested: list[services.Requested]) -> bool:
+    """Queue `build_report` for each run just requested (`services.report_runs_request`, once
+    that has committed). When the broker cannot be reached, the runs not queued are put back as
+    they were (`services.report_runs_unqueue`) and the answer is False, for the caller to say."""
+    for number, item in enumerate(requested):
+        if not enqueue(build_report, item.run.pk):
+            services.report_runs_unqueue(requested=requested[number:])
+            return False
+    return True
 
 
 @shared_task(name="reports.build_quarter_reports", ignore_result=True)

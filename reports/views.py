@@ -252,11 +252,9 @@ def _queue_reports(request, federations, quarter):
         return
     # Queued after the runs are committed (the service's transaction has ended here); a broker
     # that cannot be reached puts the runs back as they were and says so.
-    for number, item in enumerate(requested):
-        if not enqueue(tasks.build_report, item.run.pk):
-            services.report_runs_unqueue(requested=requested[number:])
-            messages.error(request, QUEUE_UNAVAILABLE)
-            return
+    if not tasks.queue_builds(requested):
+        messages.error(request, QUEUE_UNAVAILABLE)
+        return
     if len(requested) == 1:
         text = _("已开始生成 %(name)s %(quarter)s 的报告。") % {
             "name": federations[0].name,

@@ -267,6 +267,11 @@ def test_a_file_without_a_column_leaves_the_recorded_value_alone(tree, run):
     assert changed.updated == 1
     fair.job_fair.refresh_from_db()
     assert (fair.job_fair.positions, fair.job_fair.intents) == (800, 316)
+    # and a file that makes it another category drops its job-fair figures
+    other = run([["招聘会", "其他", "TPQ", "2026-05-01", 500]], headers=headers)
+    assert other.updated == 1, row_errors(other)
+    assert Activity.objects.get().category == Activity.Category.OTHER
+    assert not JobFair.objects.exists()
 
 
 def test_the_import_page_offers_the_activities_template(tree, make_user, client):

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from activities import services
-from activities.indicators import activity_breakdown as breakdown
 from activities.indicators import activity_indicators, category_rows
 from activities.models import Activity
 from reports.periods import Period, Quarter
@@ -89,7 +88,7 @@ def test_a_quarter_counts_held_activities_starting_in_it_with_person_times_and_p
     district, django_assert_num_queries
 ):
     # when 太平桥's second quarter is counted
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         figures = activity_indicators(federation=district.tpq, period=Q2.period)
     # then the four held activities starting in it count (the contest that runs into Q3 too; not
     # the planned, the cancelled or the walk of 31 March)
@@ -165,32 +164,17 @@ def test_the_district_sums_its_streets_and_the_year_to_date_includes_earlier_qua
     assert (ytd["activities_count"], ytd["activity_person_times"]) == (4, 383)
 
 
-def test_the_breakdown_gives_each_child_and_the_federations_own_activities(
-    district, django_assert_num_queries
-):
+def test_a_member_at_two_events_of_the_scope_is_one_person(district):
     # given the district itself also held a registered event in Q3, where 王五 checked in again
     own = ActivityFactory(federation=district.district, registration=True, starts_on=D(2026, 8, 1))
     services.participation_check_in(actor=None, activity=own, number="DGD-001")
-    # when the district's third quarter is broken down by child
-    with django_assert_num_queries(7):
-        result = breakdown(federation=district.district, period=Q3.period)
-    children = {child.code: figures for child, figures in result["children"]}
-    # then every child is listed, in tree order, each with its own subtree's figures
-    assert [child.code for child, _figures in result["children"]] == ["DGD", "TPQ", "WZ"]
-    assert (children["DGD"]["activities_count"], children["DGD"]["activity_distinct_people"]) == (
-        1,
-        1,
-    )
-    assert children["TPQ"]["activities_count"] == 0
-    assert result["own"]["activity_person_times"] == 1
-    # and the total counts 王五 once, though he came to two events
-    total = result["total"]
+    # when the district's third quarter is counted
+    total = activity_indicators(federation=district.district, period=Q3.period)
+    # then 王五 counts once, though he came to two events (of two categories)
     assert (total["activity_person_times"], total["activity_distinct_people"]) == (2, 1)
-    q2 = breakdown(federation=district.district, period=Q2.period)
-    by_code = {child.code: figures for child, figures in q2["children"]}
-    assert (by_code["TPQ"]["activity_person_times"], by_code["WZ"]["activity_person_times"]) == (
-        803,
-        40,
-    )
-    assert by_code["TPQ"]["activity_distinct_people"] is None
-    assert by_code["TPQ"]["by_category"][C.SKILLS_CONTEST]["distinct_people"] == 2
+    by = total["by_category"]
+    assert (by[C.SKILLS_CONTEST]["person_times"], by[C.SKILLS_CONTEST]["distinct_people"]) == (1, 1)
+    assert (by[C.CULTURE_SPORTS]["person_times"], by[C.CULTURE_SPORTS]["distinct_people"]) == (1, 1)
+    # 东高地's own subtree has its contest alone
+    dgd = activity_indicators(federation=district.dgd, period=Q3.period)
+    assert (dgd["activities_count"], dgd["activity_distinct_people"]) == (1, 1)

@@ -412,6 +412,33 @@ def test_a_photo_is_stored_privately_and_streamed_to_those_in_scope(
     assert ActivityPhoto.objects.count() == 1
 
 
+def test_a_photo_whose_write_fails_leaves_no_file_behind(tree, staff, private_root, monkeypatch):
+    # given the audit log refuses the event (the last write of an upload)
+    activity = ActivityFactory(federation=tree.tpq)
+
+    def refuse(**kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(services, "audit_record", refuse)
+    upload = SimpleUploadedFile("x.png", png_bytes(), content_type="image/png")
+    with pytest.raises(RuntimeError):
+        services.photo_add(actor=staff.tpq, activity=activity, file=upload)
+    # then neither the row nor the stored file remains
+    assert not ActivityPhoto.objects.exists()
+    assert not [path for path in private_root.rglob("*") if path.is_file()]
+
+
+def test_an_open_events_page_reads_no_participants(
+    tree, staff, client, django_assert_max_num_queries
+):
+    walk = ActivityFactory(federation=tree.tpq, title="健步走", person_times=500)
+    client.force_login(staff.tpq)
+    with django_assert_max_num_queries(6):
+        page = client.get(f"/activities/{walk.pk}/").content.decode()
+    assert "开放式活动" in page
+    assert 'data-testid="participants"' not in page
+
+
 # --- programmes and figures ---------------------------------------------------------------------
 
 

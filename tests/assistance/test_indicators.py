@@ -119,7 +119,7 @@ def case(tree, people, tpq_enterprise, dgd_enterprise):
 
 
 def test_a_street_in_a_quarter(tree, case, django_assert_max_num_queries):
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         figures = hardship_indicators(federation=tree.tpq, period=Quarter(2025, 3))
     assert {key: figures[key] for key in KEYS} == {
         "hardship_files_active": 2,  # 甲 and 丙 on 30 September; 乙 lifted out in August
@@ -178,3 +178,29 @@ def test_an_empty_scope_is_all_zeros(tree, case):
     figures = hardship_indicators(federation=tree.wz, period=Quarter(2025, 3))
     assert all(figures[key] == 0 for key in KEYS)
     assert figures["grants_amount"] == Decimal("0.00")
+
+
+def test_a_period_across_new_year_counts_its_paid_grants_and_this_years_budget_use(
+    tree, case, people, tpq_enterprise
+):
+    # given a winter-warmth grant paid in December 2024, before the case's January 2025 one
+    member = make_member(tpq_enterprise, name="戊")
+    open_file(member, opened_on=D(2024, 11, 1))
+    paid(
+        draft_grant(member, "winter_warmth", amount=Decimal("100"), granted_on=D(2024, 12, 10)),
+        chair=people.tpq_chair,
+        on=D(2024, 12, 15),
+    )
+    # when the period runs from December 2024 to March 2025
+    figures = hardship_indicators(
+        federation=tree.tpq, period=Period(D(2024, 12, 1), D(2025, 3, 31))
+    )
+    # then both paid grants count, and the budget used is 2025's only (1 January to 31 March)
+    assert figures["grants_by_program"]["winter_warmth"] == {
+        "label": "两节送温暖",
+        "count": 2,
+        "amount": Decimal("600.00"),
+        "goods_value": Decimal("200.50"),
+    }
+    assert figures["budget_by_program"]["winter_warmth"]["used"] == Decimal("700.50")
+    assert figures["budget_by_program"]["winter_warmth"]["remaining"] == Decimal("9299.50")

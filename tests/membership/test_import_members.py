@@ -257,6 +257,20 @@ def test_the_import_is_one_audit_event(enterprises, run, staff):
     assert WOMAN not in str(event.changes)
 
 
+def test_a_new_card_number_alone_is_an_update_the_audit_event_lists(enterprises, run):
+    # given a member imported without a card
+    run([row("李娜", WOMAN, enterprises.tpq)])
+    member = Member.objects.get()
+    # when a second file gives only their card number
+    result = run([row("李娜", WOMAN, enterprises.tpq, 会员卡号="K009")])
+    # then the membership has it, and the import's audit event counts the member as updated
+    assert result.updated == 1
+    assert member.memberships.get().card_number == "K009"
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).latest("pk")
+    assert event.changes["updated"] == [member.pk]
+    assert "更新 1" in event.summary
+
+
 def test_the_command_prints_every_error_and_exits_1(enterprises, tmp_path, capsys):
     path = tmp_path / "会员.xlsx"
     path.write_bytes(xlsx([row("李娜", WOMAN[:17] + "0", enterprises.tpq)], headers=HEADERS))

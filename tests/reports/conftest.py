@@ -156,10 +156,17 @@ def grow_district(db):
     return grow
 
 
+@pytest.fixture
+def private_root(settings, tmp_path):
+    """Reports are written under a temporary PRIVATE_ROOT, which this is."""
+    settings.PRIVATE_ROOT = tmp_path
+    return tmp_path
+
+
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
-def _forget_connections(app):
+def forget_connections(app):
     """Drop the broker pools and the result backend the app built from the URLs it had: Celery
     caches them on first use (the pools are what its own after-fork reset clears)."""
     app._pool = None
@@ -186,8 +193,8 @@ def unreachable_broker():
     saved = {key: celery_app.conf.get(key) for key in changes}
     try:
         celery_app.conf.update(changes)
-        _forget_connections(celery_app)
+        forget_connections(celery_app)
         yield
     finally:
         celery_app.conf.update(saved)
-        _forget_connections(celery_app)
+        forget_connections(celery_app)

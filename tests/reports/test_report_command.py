@@ -9,11 +9,8 @@ from reports import document
 from reports.models import ReportRun
 from tests.reports.pdftools import pdf_text
 
-
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    settings.PRIVATE_ROOT = tmp_path
-    return tmp_path
+# reports are written under a temporary PRIVATE_ROOT (tests/reports/conftest.py)
+pytestmark = pytest.mark.usefixtures("private_root")
 
 
 def run(*args):
@@ -101,9 +98,7 @@ def test_an_unreachable_queue_exits_with_1_and_leaves_nothing_queued(tree, unrea
 
 def test_wait_gives_up_after_the_timeout_and_exits_with_1(tree, monkeypatch):
     # given a queue that takes the task but no worker that builds it
-    monkeypatch.setattr(
-        "reports.management.commands.quarterly_reports.enqueue", lambda task, *args: True
-    )
+    monkeypatch.setattr("reports.tasks.enqueue", lambda task, *args: True)
     err = io.StringIO()
     with pytest.raises(CommandError) as raised:
         call_command(

@@ -21,10 +21,8 @@ Q2_2024 = Quarter(2024, 2)
 Status = ReportRun.Status
 
 
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    settings.PRIVATE_ROOT = tmp_path
-    return tmp_path
+# reports are written under a temporary PRIVATE_ROOT (tests/reports/conftest.py)
+pytestmark = pytest.mark.usefixtures("private_root")
 
 
 def build(federation, quarter=Q2_2024):

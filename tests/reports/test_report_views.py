@@ -13,10 +13,8 @@ PAGE = "/reports/quarterly/?quarter=2024Q2"
 Status = ReportRun.Status
 
 
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    settings.PRIVATE_ROOT = tmp_path
-    return tmp_path
+# reports are written under a temporary PRIVATE_ROOT (tests/reports/conftest.py)
+pytestmark = pytest.mark.usefixtures("private_root")
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.db import connections
 from reports import services, tasks
 from reports.models import QuarterlySnapshot, ReportRun
 from reports.periods import Quarter
+from tests.reports.conftest import forget_connections
 from tests.reports.pdftools import pdf_fonts, pdf_text
 from unionportal.celery import app as celery_app
 
@@ -29,13 +30,6 @@ pytestmark = [
 ]
 
 
-def _forget_connections(app):
-    app._pool = None
-    app.amqp._producer_pool = None
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
-
-
 def _close_worker_connections(**kwargs):
     # runs in the worker thread after each task: its connection must not outlive the test
     # (the test database is flushed, and dropped at the end of the session)
@@ -43,10 +37,9 @@ def _close_worker_connections(**kwargs):
 
 
 @pytest.fixture
-def worker(transactional_db, settings, tmp_path):
+def worker(transactional_db, private_root):
     """Publish for real to REDIS_URL and consume with Celery's test worker; reports are written
     under a temporary PRIVATE_ROOT. Whatever the test queued is purged afterwards."""
-    settings.PRIVATE_ROOT = tmp_path
     changes = {
         "broker_url": REDIS_URL,
         "result_backend": REDIS_URL,
@@ -56,7 +49,7 @@ def worker(transactional_db, settings, tmp_path):
     }
     saved = {key: celery_app.conf.get(key) for key in changes}
     celery_app.conf.update(changes)
-    _forget_connections(celery_app)
+    forget_connections(celery_app)
     celery_app.control.purge()
     task_postrun.connect(_close_worker_connections, weak=False)
     try:
@@ -68,7 +61,7 @@ def worker(transactional_db, settings, tmp_path):
         task_postrun.disconnect(_close_worker_connections)
         celery_app.control.purge()
         celery_app.conf.update(saved)
-        _forget_connections(celery_app)
+        forget_connections(celery_app)
 
 
 def wait_for(run_ids, *, timeout=WAIT_SECONDS):

@@ -23,8 +23,8 @@ D = datetime.date
 Status = Enterprise.UnionStatus
 MAX_QUERIES = 12
 JSON_MAX_QUERIES = 12
-# the dashboard's hardship-aid (9 queries) and activity (3) sections, a request of their own
-FLOWS_MAX_QUERIES = 18
+# the dashboard's hardship-aid (7 queries) and activity (2) sections, a request of their own
+FLOWS_MAX_QUERIES = 14
 
 
 def island(response):

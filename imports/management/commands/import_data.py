@@ -9,14 +9,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from common.commands import acting_user
+from common.commands import USAGE_ERROR, acting_user
 from imports import registry
 from imports.base import Op
 from imports.errors import ImportFileError
 from imports.parsing import read_table_file
 from imports.services import import_run
 
-USAGE = 2
 FAILED = 1
 
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         if not parser.called_from_command_line:
             # call_command(): bad arguments are usage errors too (argparse exits 2 on its own)
             def usage_error(message: str) -> None:
-                raise CommandError(f"Error: {message}", returncode=USAGE)
+                raise CommandError(f"Error: {message}", returncode=USAGE_ERROR)
 
             parser.error = usage_error
         return parser
@@ -52,11 +51,11 @@ class Command(BaseCommand):
             known = "、".join(sorted(importer.kind for importer in registry.all_importers()))
             raise CommandError(
                 _("未知的导入类型“%(kind)s”，可选：%(known)s。") % {"kind": kind, "known": known},
-                returncode=USAGE,
+                returncode=USAGE_ERROR,
             )
         path = Path(file)
         if not path.is_file():
-            raise CommandError(_("找不到文件：%(file)s") % {"file": file}, returncode=USAGE)
+            raise CommandError(_("找不到文件：%(file)s") % {"file": file}, returncode=USAGE_ERROR)
         acting_user = self.acting_user(user, importer_class)
 
         try:
@@ -95,7 +94,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("用户“%(username)s”没有导入“%(label)s”的权限。")
                 % {"username": username, "label": importer_class.label},
-                returncode=USAGE,
+                returncode=USAGE_ERROR,
             )
         return user
 

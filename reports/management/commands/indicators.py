@@ -5,11 +5,10 @@ from django.utils.translation import gettext as _
 
 from common.commands import acting_user, add_user_argument
 from federations.permissions import Perm
-from membership.selectors import format_rate
 
 from ... import flows
 from ...cli import federation_for, grid, parse_as_of, parse_quarter, table
-from ...selectors import FIGURE_KEYS, FIGURE_LABELS, indicators
+from ...selectors import FIGURE_KEYS, FIGURE_LABELS, figure_text, indicators
 
 
 class Command(BaseCommand):
@@ -42,15 +41,7 @@ class Command(BaseCommand):
             (_("工会组织"), f"{federation.name}（{federation.code}）"),
             (_("统计日期"), figures["as_of"]),
         ]
-        for key in FIGURE_KEYS:
-            value = figures[key]
-            if key == "unionization_rate":
-                shown = format_rate(figures["enterprises_unionized"], figures["enterprises"])
-            elif key == "membership_rate":
-                shown = format_rate(figures["members"], figures["employees_in_unionized"])
-            else:
-                shown = f"{value:,}"
-            rows.append((str(FIGURE_LABELS[key]), shown))
+        rows += [(str(FIGURE_LABELS[key]), figure_text(key, figures)) for key in FIGURE_KEYS]
         self.stdout.write(table(rows))
         span = _("%(first)s 至 %(last)s") % {
             "first": period.first_day.isoformat(),

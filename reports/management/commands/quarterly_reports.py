@@ -8,14 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.commands import USAGE_ERROR, acting_user, add_user_argument
-from common.queue import QUEUE_UNAVAILABLE, enqueue
+from common.queue import QUEUE_UNAVAILABLE
 from federations.permissions import Perm, user_can
 
 from ...cli import federation_for, parse_quarter
 from ...models import ReportRun
 from ...periods import Quarter
-from ...services import report_runs_request, report_runs_unqueue, reportable_federations
-from ...tasks import build_report
+from ...services import report_runs_request, reportable_federations
+from ...tasks import queue_builds
 
 FAILED = 1  # a report failed, the wait timed out, or the task queue could not be reached
 POLL_SECONDS = 0.5
@@ -55,10 +55,8 @@ class Command(BaseCommand):
             requested = report_runs_request(federations=federations, quarter=period, actor=actor)
         except ValidationError as error:
             raise CommandError("；".join(error.messages), returncode=USAGE_ERROR) from None
-        for number, item in enumerate(requested):
-            if not enqueue(build_report, item.run.pk):
-                report_runs_unqueue(requested=requested[number:])
-                raise CommandError(str(QUEUE_UNAVAILABLE), returncode=FAILED)
+        if not queue_builds(requested):
+            raise CommandError(str(QUEUE_UNAVAILABLE), returncode=FAILED)
         self.stdout.write(
             _("已排队 %(quarter)s 的报告 %(count)s 份。")
             % {"quarter": period, "count": len(requested)}
