@@ -27,16 +27,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from federations.models import Federation
-from federations.permissions import Perm, scope_condition
+from federations.permissions import Perm, scoped
 from membership.models import Member
-
-
-def _scoped(queryset, user, perm, prefix):
-    condition = scope_condition(user, perm, prefix=prefix)
-    if condition is None:
-        return queryset.none()
-    return queryset.filter(condition)
-
 
 # --- programmes ---------------------------------------------------------------------------------
 
@@ -46,7 +38,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(federation__path__startswith=federation.path)
 
     def visible_to(self, user, perm=Perm.VIEW):
-        return _scoped(self, user, perm, "federation__")
+        return scoped(self, user, perm, "federation__")
 
 
 class Programme(models.Model):
@@ -135,7 +127,7 @@ class ActivityQuerySet(models.QuerySet):
 
     def visible_to(self, user, perm=Perm.VIEW):
         """Activities whose organizing federation is in the user's scope for `perm`."""
-        return _scoped(self, user, perm, "federation__")
+        return scoped(self, user, perm, "federation__")
 
     def held(self):
         return self.filter(status=Activity.Status.HELD)

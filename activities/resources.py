@@ -11,7 +11,7 @@ held ones. Each row is checked by `services.check_activity`, the function the pa
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,7 +23,13 @@ from federations.models import Federation
 from federations.permissions import Perm, user_can
 from imports import registry
 from imports.base import Action, Change, Column, Importer, Op, Plan, RowError, Table
-from imports.normalize import CellError, cell_text, clean_code, parse_date_cell, parse_int_cell
+from imports.normalize import (
+    CellError,
+    clean_code,
+    parse_date_cell,
+    parse_int_cell,
+    parse_money_cell,
+)
 from membership.codelists import choice_from_label
 
 from . import services
@@ -35,7 +41,6 @@ Status = Activity.Status
 # 状态 as the file writes it; the file format, so deliberately not translated
 STATUS_NAMES = {"已举办": Status.HELD, "计划中": Status.PLANNED, "已取消": Status.CANCELLED}
 STATUS_ALIASES = {"已开展": Status.HELD, "已完成": Status.HELD, "计划": Status.PLANNED}
-MONEY_LIMIT = Decimal("9999999999.99")
 # model fields (as services.check_activity names them) → column keys
 FIELD_COLUMNS = {
     "title": "title",
@@ -64,36 +69,6 @@ COMPARED = (
     "note",
     "status",
 )
-
-
-def parse_money(value: Any) -> Decimal | None:
-    """Yuan from 1200, 1200.5, "1,200.50", "¥1200", "1200元". Empty → None. At most two decimal
-    places, not negative; CellError (a Chinese message) otherwise."""
-    if isinstance(value, bool):
-        raise CellError(_("请填写金额（元），如 1200.50。"))
-    if isinstance(value, int | Decimal):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    else:
-        text = cell_text(value)
-        for mark in (",", "，", "¥", "￥", "元", " "):
-            text = text.replace(mark, "")
-        if not text:
-            return None
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise CellError(_("请填写金额（元），如 1200.50。")) from None
-    if not amount.is_finite():
-        raise CellError(_("请填写金额（元），如 1200.50。"))
-    if amount < 0:
-        raise CellError(_("费用不能为负数。"))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise CellError(_("金额最多保留两位小数（元、角、分）。"))
-    if amount > MONEY_LIMIT:
-        raise CellError(_("金额过大。"))
-    return amount.quantize(Decimal("0.01"))
 
 
 def _labels(choices) -> tuple[str, ...]:
@@ -299,7 +274,7 @@ class _ActivityCheck:
                 )
         person_times = self.count(row, "person_times")
         enterprise_count = self.count(row, "enterprise_count")
-        cost = self.read(row, "cost", parse_money)
+        cost = self.read(row, "cost", parse_money_cell)
         job_fair = {
             key: self.count(row, key) for key in ("positions", "intents") if self.table.has(key)
         }

@@ -39,7 +39,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from federations.models import Federation
-from federations.permissions import Perm, scope_condition
+from federations.permissions import Perm, scoped
 from membership.models import Enterprise, Member
 
 CENT = Decimal("0.01")
@@ -55,26 +55,6 @@ def money_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)
 
 
-def hardship_condition(user, prefix):
-    """A Q() keeping rows whose federation (`prefix` + path) is in the scope where the user is
-    staff or chair; None when the user is neither anywhere."""
-    conditions = [scope_condition(user, perm, prefix=prefix) for perm in HARDSHIP_PERMS]
-    conditions = [condition for condition in conditions if condition is not None]
-    if not conditions:
-        return None
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return combined
-
-
-def _scoped(queryset, user, prefix):
-    condition = hardship_condition(user, prefix)
-    if condition is None:
-        return queryset.none()
-    return queryset.filter(condition)
-
-
 class ScopedQuerySet(models.QuerySet):
     federation_lookup = "federation"
 
@@ -83,7 +63,7 @@ class ScopedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Rows in the scope where the user is staff or chair; nothing for anyone else."""
-        return _scoped(self, user, f"{self.federation_lookup}__")
+        return scoped(self, user, HARDSHIP_PERMS, f"{self.federation_lookup}__")
 
 
 # --- code lists ---------------------------------------------------------------------------------

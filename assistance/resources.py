@@ -12,10 +12,8 @@ the command line may). Nothing is written unless every row passes.
 
 import datetime
 import re
-import unicodedata
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Sum
@@ -28,7 +26,13 @@ from federations.models import Federation
 from federations.permissions import Perm, user_can
 from imports import registry
 from imports.base import Action, Column, Importer, Op, Plan, RowError, Table
-from imports.normalize import CellError, cell_text, clean_code, parse_date_cell, parse_int_cell
+from imports.normalize import (
+    CellError,
+    clean_code,
+    parse_date_cell,
+    parse_int_cell,
+    parse_money_cell,
+)
 from membership.models import Member
 from membership.validators import mask_id_number, normalize_id_number, validate_id_number
 
@@ -79,35 +83,6 @@ FIELD_COLUMNS = {
     "paying_federation": "paying_federation",
     "program": "program",
 }
-
-
-def parse_money_cell(value: Any) -> Decimal | None:
-    """Yuan from 1200, 1200.5, "1,200.50", "１２００元". Empty → None; at most two decimals, not
-    negative. Raises CellError otherwise."""
-    if isinstance(value, bool):
-        raise CellError(_("请填写金额（元），如 500 或 1200.50。"))
-    if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    else:
-        text = unicodedata.normalize("NFKC", cell_text(value)).replace(",", "").strip()
-        text = text.removesuffix("元").strip()
-        if not text:
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise CellError(_("请填写金额（元），如 500 或 1200.50。")) from None
-    if not number.is_finite():
-        raise CellError(_("请填写金额（元），如 500 或 1200.50。"))
-    if number < 0:
-        raise CellError(_("金额不能为负数。"))
-    if number != number.quantize(Decimal("0.01")):
-        raise CellError(_("金额最多两位小数（精确到分）。"))
-    if number >= Decimal("1e10"):
-        raise CellError(_("金额过大。"))
-    return number.quantize(Decimal("0.01"))
 
 
 def _program_help():

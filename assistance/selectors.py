@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from federations.models import Federation
-from federations.permissions import Perm, federations_where, scope_condition, user_can
+from federations.permissions import Perm, federations_where, scope_condition, scoped, user_can
 from membership.models import Enterprise, Member
 from membership.selectors import member_search_kind, search_text
 
@@ -245,12 +245,7 @@ def active_programs():
 def programs_with_budgets(*, user, year):
     """The programmes, each with `budgets`: this year's budgets the user may see (in the scope
     where they are staff, chair or office), in tree order."""
-    condition = scope_condition(user, Perm.VIEW, prefix="federation__")
-    budgets = (
-        AidBudget.objects.none()
-        if condition is None
-        else AidBudget.objects.filter(condition, year=year)
-    )
+    budgets = scoped(AidBudget.objects.filter(year=year), user, Perm.VIEW, "federation__")
     return AidProgram.objects.order_by("pk").prefetch_related(
         Prefetch(
             "budgets",

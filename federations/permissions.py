@@ -48,7 +48,13 @@ def _assignments(user):
 
 
 def _paths_with(user, perm):
-    return [path for role, path in _assignments(user) if perm in ROLE_PERMS.get(role, ())]
+    """Paths where the user holds `perm` (or, given a tuple of perms, any of them)."""
+    perms = perm if isinstance(perm, tuple) else (perm,)
+    return [
+        path
+        for role, path in _assignments(user)
+        if any(p in ROLE_PERMS.get(role, ()) for p in perms)
+    ]
 
 
 def user_can(user, perm, federation=None):
@@ -67,8 +73,18 @@ def user_roles(user):
     return {role for role, _path in _assignments(user)}
 
 
+def scoped(queryset, user, perm=Perm.VIEW, prefix=""):
+    """`queryset` narrowed to the user's scope for `perm` (see `scope_condition`); nothing at all
+    for a user who may not do `perm` anywhere."""
+    condition = scope_condition(user, perm, prefix=prefix)
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
 def scope_condition(user, perm=Perm.VIEW, prefix=""):
-    """A Q() that keeps rows whose federation path lies in the user's scope for `perm`.
+    """A Q() that keeps rows whose federation path lies in the user's scope for `perm` (a tuple
+    of perms: where the user holds any of them).
     `prefix` is the lookup to the federation, e.g. "jurisdiction__" on an enterprise.
     Returns None for a user who may not do `perm` anywhere (callers return `.none()`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -135,3 +135,36 @@ def parse_int_cell(value: Any) -> int | None:
     if not number.is_finite() or number != number.to_integral_value():
         raise CellError(_("请填写整数。"))
     return int(number)
+
+
+MONEY_LIMIT = Decimal("1e10")  # DecimalField(max_digits=12, decimal_places=2) holds less
+_MONEY_MARKS = str.maketrans("", "", ",，¥￥ ")
+
+
+def parse_money_cell(value: Any) -> Decimal | None:
+    """Yuan from 1200, 1200.5, "1,200.50", "¥1200", "１２００元". Empty → None. At most two
+    decimal places, not negative, below MONEY_LIMIT; CellError (a Chinese message) otherwise."""
+    if isinstance(value, bool):
+        raise CellError(_("请填写金额（元），如 500 或 1200.50。"))
+    if isinstance(value, int | Decimal):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
+    else:
+        text = unicodedata.normalize("NFKC", cell_text(value)).translate(_MONEY_MARKS)
+        text = text.removesuffix("元")
+        if not text:
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise CellError(_("请填写金额（元），如 500 或 1200.50。")) from None
+    if not amount.is_finite():
+        raise CellError(_("请填写金额（元），如 500 或 1200.50。"))
+    if amount < 0:
+        raise CellError(_("金额不能为负数。"))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise CellError(_("金额最多两位小数（精确到分）。"))
+    if amount >= MONEY_LIMIT:
+        raise CellError(_("金额过大。"))
+    return amount.quantize(Decimal("0.01"))

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from federations.models import Federation
-from federations.permissions import Perm, scope_condition
+from federations.permissions import Perm, scoped
 
 from .codelists import (
     EconomicType,
@@ -49,13 +49,6 @@ from .validators import (
 LARGE_ENTERPRISE_EMPLOYEES = 100  # 百人以上企业
 
 
-def _scoped(queryset, user, perm, prefix):
-    condition = scope_condition(user, perm, prefix=prefix)
-    if condition is None:
-        return queryset.none()
-    return queryset.filter(condition)
-
-
 # --- enterprises --------------------------------------------------------------------------------
 
 
@@ -67,7 +60,7 @@ class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user, perm=Perm.VIEW):
         """Enterprises in the user's scope for `perm` (VIEW by default; pass Perm.EDIT_RECORDS
         for the ones the user may change). Nothing for a user without such a role."""
-        return _scoped(self, user, perm, "jurisdiction__")
+        return scoped(self, user, perm, "jurisdiction__")
 
     def large(self):
         """百人以上企业: 100 employees or more."""
@@ -291,7 +284,7 @@ class MemberQuerySet(models.QuerySet):
         follows them); the old enterprise's history still lists the old membership through
         `Membership.objects.visible_to`. A member who left (retired, …) stays with the scope of
         their last enterprise."""
-        return _scoped(self, user, perm, "current_enterprise__jurisdiction__")
+        return scoped(self, user, perm, "current_enterprise__jurisdiction__")
 
     def with_open_membership(self):
         return self.filter(memberships__left_on__isnull=True)
@@ -395,7 +388,7 @@ class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user, perm=Perm.VIEW):
         """Memberships in enterprises in the user's scope, open or closed (an enterprise's
         history shows everyone who was ever a member there)."""
-        return _scoped(self, user, perm, "enterprise__jurisdiction__")
+        return scoped(self, user, perm, "enterprise__jurisdiction__")
 
 
 class Membership(models.Model):

@@ -12,10 +12,8 @@ from django.core.management.base import CommandError
 
 from activities import services
 from activities.models import Activity, JobFair
-from activities.resources import parse_money
 from audit.models import AuditEvent
 from federations.models import Role
-from imports.normalize import CellError
 from tests.activities.factories import ActivityFactory
 from tests.imports.files import csv, row_errors, xlsx
 
@@ -190,26 +188,6 @@ def test_a_csv_in_gbk_imports_too(tree, run_import):
     result = run_import(data, kind="activities")
     assert result.written, row_errors(result)
     assert JobFair.objects.count() == 0
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        (1200, "1200.00"),
-        (1200.5, "1200.50"),
-        ("1,200.50", "1200.50"),
-        ("￥35元", "35.00"),
-        ("", None),
-    ],
-)
-def test_money_cells_are_read_as_yuan(raw, expected):
-    assert parse_money(raw) == (Decimal(expected) if expected else None)
-
-
-@pytest.mark.parametrize("raw", ["abc", "-1", "1.001", True])
-def test_money_cells_that_are_not_amounts_are_refused(raw):
-    with pytest.raises(CellError):
-        parse_money(raw)
 
 
 def _command(*args):

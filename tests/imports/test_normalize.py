@@ -1,8 +1,16 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 
-from imports.normalize import CellError, cell_text, clean_code, parse_date_cell, parse_int_cell
+from imports.normalize import (
+    CellError,
+    cell_text,
+    clean_code,
+    parse_date_cell,
+    parse_int_cell,
+    parse_money_cell,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +79,25 @@ def test_parse_int_cell(value, expected):
 def test_parse_int_cell_rejects_non_integers(value):
     with pytest.raises(CellError):
         parse_int_cell(value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (1200, "1200.00"),
+        (1200.5, "1200.50"),
+        ("1,200.50", "1200.50"),
+        ("￥35元", "35.00"),
+        ("１２００元", "1200.00"),
+        ("¥ 9,999,999,999.99", "9999999999.99"),
+        ("", None),
+    ],
+)
+def test_money_cells_are_read_as_yuan(raw, expected):
+    assert parse_money_cell(raw) == (Decimal(expected) if expected else None)
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "1.001", True, "1e10", "NaN"])
+def test_money_cells_that_are_not_amounts_are_refused(raw):
+    with pytest.raises(CellError):
+        parse_money_cell(raw)
